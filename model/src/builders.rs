@@ -1,0 +1,156 @@
+//! Small constructors shared by the networks: convolutions and linear layers with a chosen
+//! initialisation, and the convolution → batch norm → ReLU unit that VGG-BN, GoogLeNet and the
+//! segmentation nets repeat.
+
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
+use burn::tensor::activation::relu;
+use burn::tensor::ops::{AvgPoolOptions, MaxPoolOptions};
+use burn::tensor::{Device, Tensor};
+
+use crate::init::InitScheme;
+use crate::trace::Trace;
+
+/// Geometry of a square convolution.
+#[derive(Debug, Clone, Copy)]
+pub struct ConvSpec {
+    /// Input channels.
+    pub c_in: usize,
+    /// Output channels.
+    pub c_out: usize,
+    /// Kernel side.
+    pub kernel: usize,
+    /// Stride.
+    pub stride: usize,
+    /// Zero padding on every side.
+    pub padding: usize,
+    /// Channel groups (1 = ordinary convolution).
+    pub groups: usize,
+    /// Whether the convolution has a bias (false when batch norm follows).
+    pub bias: bool,
+}
+
+impl ConvSpec {
+    /// A stride-1, group-1 convolution with bias.
+    pub fn new(c_in: usize, c_out: usize, kernel: usize, padding: usize) -> Self {
+        Self {
+            c_in,
+            c_out,
+            kernel,
+            stride: 1,
+            padding,
+            groups: 1,
+            bias: true,
+        }
+    }
+
+    /// Set the stride.
+    pub fn stride(mut self, stride: usize) -> Self {
+        self.stride = stride;
+        self
+    }
+
+    /// Set the number of groups.
+    pub fn groups(mut self, groups: usize) -> Self {
+        self.groups = groups;
+        self
+    }
+
+    /// Drop the bias.
+    pub fn no_bias(mut self) -> Self {
+        self.bias = false;
+        self
+    }
+
+    /// Build the convolution with weights drawn by `init`.
+    pub fn init(&self, init: InitScheme, device: &Device) -> Conv2d {
+        let p = self.padding;
+        let mut config = Conv2dConfig::new([self.c_in, self.c_out], [self.kernel, self.kernel])
+            .with_stride([self.stride, self.stride])
+            .with_padding(PaddingConfig2d::Explicit(p, p, p, p))
+            .with_groups(self.groups)
+            .with_bias(self.bias);
+        if let Some(initializer) = init.initializer() {
+            config = config.with_initializer(initializer);
+        }
+        let mut conv = config.init(device);
+        if init.zero_bias() && conv.bias.is_some() {
+            conv.bias = Some(Initializer::Zeros.init([self.c_out], device));
+        }
+        conv
+    }
+}
+
+/// A fully connected layer `d_in → d_out` with weights drawn by `init`.
+pub fn linear(d_in: usize, d_out: usize, init: InitScheme, device: &Device) -> Linear {
+    let mut config = LinearConfig::new(d_in, d_out);
+    if let Some(initializer) = init.initializer() {
+        config = config.with_initializer(initializer);
+    }
+    let mut layer = config.init(device);
+    if init.zero_bias() {
+        layer.bias = Some(Initializer::Zeros.init([d_out], device));
+    }
+    layer
+}
+
+/// Convolution, optional batch normalisation, ReLU.
+#[derive(Module, Debug)]
+pub struct ConvBnRelu {
+    /// The convolution.
+    pub conv: Conv2d,
+    /// Batch normalisation after the convolution, if any.
+    pub bn: Option<BatchNorm>,
+}
+
+impl ConvBnRelu {
+    /// Build the unit; `bn_eps` is `Some(ε)` for a batch-normalised unit.
+    pub fn new(spec: ConvSpec, bn_eps: Option<f64>, init: InitScheme, device: &Device) -> Self {
+        Self {
+            conv: spec.init(init, device),
+            bn: bn_eps.map(|eps| {
+                BatchNormConfig::new(spec.c_out)
+                    .with_epsilon(eps)
+                    .init(device)
+            }),
+        }
+    }
+
+    /// Forward pass, recording `conv`, `bn` and `relu` rows under `name`.
+    pub fn forward_traced(&self, x: Tensor<4>, name: &str, tr: &mut Trace) -> Tensor<4> {
+        tr.scope(name, |tr| {
+            let x = tr.conv("conv", &self.conv, self.conv.forward(x));
+            let x = match &self.bn {
+                Some(bn) => tr.batch_norm("bn", bn, bn.forward(x)),
+                None => x,
+            };
+            tr.op("relu", "ReLU", relu(x))
+        })
+    }
+}
+
+/// Square max pooling with PyTorch's semantics (padding with −∞, optional ceil mode).
+pub fn max_pool(
+    x: Tensor<4>,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    ceil_mode: bool,
+) -> Tensor<4> {
+    burn::tensor::module::max_pool2d(
+        x,
+        MaxPoolOptions::new([kernel, kernel])
+            .with_stride([stride, stride])
+            .with_padding([padding, padding])
+            .with_ceil_mode(ceil_mode),
+    )
+}
+
+/// Square average pooling without padding.
+pub fn avg_pool(x: Tensor<4>, kernel: usize, stride: usize) -> Tensor<4> {
+    burn::tensor::module::avg_pool2d(
+        x,
+        AvgPoolOptions::new([kernel, kernel]).with_stride([stride, stride]),
+    )
+}

@@ -1,0 +1,175 @@
+//! ResNet — K. He, X. Zhang, S. Ren, J. Sun, "Deep residual learning for image recognition",
+//! CVPR 2016.
+//!
+//! | name | block | units per stage | parameters (1000 classes) |
+//! | --- | --- | --- | --- |
+//! | resnet18 | basic | 2-2-2-2 | 11,689,512 |
+//! | resnet34 | basic | 3-4-6-3 | 21,797,672 |
+//! | resnet50 | bottleneck | 3-4-6-3 | 25,557,032 |
+//! | resnet101 | bottleneck | 3-4-23-3 | 44,549,160 |
+//! | resnet152 | bottleneck | 3-8-36-3 | 60,192,808 |
+//!
+//! ImageNet stem: 7×7/2 convolution (64 maps), batch norm, ReLU, 3×3/2 max pool — a 224 px input
+//! reaches the stages at 56×56 and the global average pool at 7×7. Small-input stem (the paper's
+//! CIFAR section): 3×3/1 convolution and no max pool, so a 32 px input reaches the pool at 4×4.
+//! Stages have widths 64, 128, 256, 512 (×4 for bottlenecks); stages 2–4 halve the resolution.
+//! Initialisation follows torchvision: He fan-out for convolutions, γ = 1, β = 0.
+
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::conv::Conv2d;
+use burn::nn::{BatchNorm, BatchNormConfig, Linear};
+use burn::tensor::activation::relu;
+use burn::tensor::module::adaptive_avg_pool2d;
+use burn::tensor::{Device, Tensor};
+
+use crate::builders::{ConvSpec, linear, max_pool};
+use crate::error::ModelError;
+use crate::init::InitScheme;
+use crate::resnet_block::{BlockKind, ResidualBlock};
+use crate::trace::Trace;
+
+/// Block kind and units per stage for the paper's depths.
+pub fn depth_layout(depth: usize) -> Option<(BlockKind, [usize; 4])> {
+    Some(match depth {
+        18 => (BlockKind::Basic, [2, 2, 2, 2]),
+        34 => (BlockKind::Basic, [3, 4, 6, 3]),
+        50 => (BlockKind::Bottleneck, [3, 4, 6, 3]),
+        101 => (BlockKind::Bottleneck, [3, 4, 23, 3]),
+        152 => (BlockKind::Bottleneck, [3, 8, 36, 3]),
+        _ => return None,
+    })
+}
+
+/// Configuration of [`ResNet`].
+#[derive(Config, Debug)]
+pub struct ResNetConfig {
+    /// 18, 34, 50, 101 or 152.
+    pub depth: usize,
+    /// Number of output classes.
+    pub num_classes: usize,
+    /// Input channels.
+    #[config(default = 3)]
+    pub in_channels: usize,
+    /// Input side in pixels.
+    #[config(default = 224)]
+    pub input_size: usize,
+    /// 3×3 stride-1 stem without max pooling, for 28–64 px inputs.
+    #[config(default = false)]
+    pub small_input: bool,
+    /// Start every residual branch at zero (Goyal et al. 2017).
+    #[config(default = false)]
+    pub zero_init_residual: bool,
+    /// Initialisation of the convolutions.
+    #[config(default = "InitScheme::HeFanOut")]
+    pub init: InitScheme,
+}
+
+/// ResNet-18/34/50/101/152.
+#[derive(Module, Debug)]
+pub struct ResNet {
+    stem: Conv2d,
+    stem_bn: BatchNorm,
+    stem_pool: bool,
+    stages: Vec<Vec<ResidualBlock>>,
+    fc: Linear,
+}
+
+impl ResNetConfig {
+    /// Build the network.
+    pub fn init(&self, device: &Device) -> Result<ResNet, ModelError> {
+        let (kind, units) = depth_layout(self.depth).ok_or_else(|| {
+            ModelError::invalid(
+                "ResNet",
+                format!("depth {} is not one of 18, 34, 50, 101, 152", self.depth),
+            )
+        })?;
+        let min = if self.small_input { 8 } else { 32 };
+        if self.input_size < min {
+            return Err(ModelError::invalid(
+                "ResNet",
+                format!(
+                    "input {} px is below the minimum of {min}{}",
+                    self.input_size,
+                    if self.small_input {
+                        ""
+                    } else {
+                        "; use a `_small` variant"
+                    }
+                ),
+            ));
+        }
+        let stem = if self.small_input {
+            ConvSpec::new(self.in_channels, 64, 3, 1)
+        } else {
+            ConvSpec::new(self.in_channels, 64, 7, 3).stride(2)
+        };
+        let mut c_in = 64;
+        let stages = units
+            .iter()
+            .zip([64, 128, 256, 512])
+            .enumerate()
+            .map(|(s, (&n, width))| {
+                (0..n)
+                    .map(|i| {
+                        let stride = if s > 0 && i == 0 { 2 } else { 1 };
+                        let block = ResidualBlock::new(
+                            kind,
+                            c_in,
+                            width,
+                            stride,
+                            self.zero_init_residual,
+                            self.init,
+                            device,
+                        );
+                        c_in = width * kind.expansion();
+                        block
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(ResNet {
+            stem: stem.no_bias().init(self.init, device),
+            stem_bn: BatchNormConfig::new(64).init(device),
+            stem_pool: !self.small_input,
+            stages,
+            fc: linear(
+                512 * kind.expansion(),
+                self.num_classes,
+                InitScheme::Default,
+                device,
+            ),
+        })
+    }
+}
+
+impl ResNet {
+    /// Class scores `[B, num_classes]` for images `[B, C, H, W]`.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.forward_traced(x, &mut Trace::off())
+    }
+
+    /// Forward pass recording every layer into `tr`.
+    pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<2> {
+        let x = tr.conv("conv1", &self.stem, self.stem.forward(x));
+        let x = tr.batch_norm("bn1", &self.stem_bn, self.stem_bn.forward(x));
+        let mut x = tr.op("relu", "ReLU", relu(x));
+        if self.stem_pool {
+            x = tr.op("maxpool", "MaxPool2d", max_pool(x, 3, 2, 1, false));
+        }
+        for (s, stage) in self.stages.iter().enumerate() {
+            for (i, block) in stage.iter().enumerate() {
+                x = tr.scope(&format!("layer{}.{i}", s + 1), |tr| {
+                    block.forward_traced(x, tr)
+                });
+            }
+        }
+        let x = tr.op(
+            "avgpool",
+            "AdaptiveAvgPool2d",
+            adaptive_avg_pool2d(x, [1, 1]),
+        );
+        let x = tr.op("flatten", "Flatten", x.flatten(1, 3));
+        tr.linear("fc", &self.fc, self.fc.forward(x))
+    }
+}

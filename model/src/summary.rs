@@ -1,0 +1,71 @@
+//! Model summaries: per-layer output shape, trainable parameters and multiply-accumulates, with
+//! totals — and the lecture's comparison of the first convolution against a fully connected layer
+//! producing the same output from the same input.
+
+use burn::module::Module;
+use burn::tensor::{Device, Tensor};
+use serde::Serialize;
+
+use crate::error::ModelError;
+use crate::network::NetworkConfig;
+use crate::params::trainable_params;
+use crate::trace::{LayerRow, Trace};
+
+/// A whole-model summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Input `[C, H, W]`.
+    pub input: [usize; 3],
+    /// Output shape for a batch of one.
+    pub output_shape: Vec<usize>,
+    /// Every traced layer, in execution order.
+    pub layers: Vec<LayerRow>,
+    /// Trainable parameters of the whole model (running statistics excluded).
+    pub total_params: usize,
+    /// Multiply-accumulates per sample.
+    pub total_macs: u64,
+    /// The first convolution's weights and the weights a fully connected layer would need to map
+    /// the same input to the same output.
+    pub first_conv: Option<DenseComparison>,
+}
+
+/// Weight sharing made visible: a convolution against a dense layer of the same input and output.
+#[derive(Debug, Clone, Serialize)]
+pub struct DenseComparison {
+    /// Layer name.
+    pub layer: String,
+    /// Parameters of the convolution.
+    pub conv_params: usize,
+    /// Weights of a fully connected layer from the whole input to the whole output.
+    pub dense_weights: u128,
+}
+
+/// Summarise `config` for inputs of shape `input` (`[C, H, W]`) by tracing one forward pass of a
+/// batch of one on `device`, in evaluation mode.
+pub fn summarize(
+    config: &NetworkConfig,
+    input: [usize; 3],
+    device: &Device,
+) -> Result<Summary, ModelError> {
+    let network = config.init(device)?.valid();
+    let [c, h, w] = input;
+    let mut trace = Trace::on();
+    let output = network.forward_traced(Tensor::zeros([1, c, h, w], device), &mut trace);
+    let layers = trace.into_rows();
+    let first_conv = layers
+        .iter()
+        .find(|row| row.kind == "Conv2d")
+        .map(|row| DenseComparison {
+            layer: row.name.clone(),
+            conv_params: row.params,
+            dense_weights: (c * h * w) as u128 * row.output_shape.iter().product::<usize>() as u128,
+        });
+    Ok(Summary {
+        input,
+        output_shape: output.dims().to_vec(),
+        total_params: trainable_params(&network),
+        total_macs: layers.iter().map(|row| row.macs).sum(),
+        layers,
+        first_conv,
+    })
+}

@@ -1,0 +1,45 @@
+//! `cargo xtask`: the project's chores (list and summarise models, fetch data, preview augmentation,
+//! plot learning-rate schedules, train, benchmark). Each sub-command lives in its own module.
+
+mod augment_preview;
+mod data_cmd;
+mod lr_schedule;
+mod models;
+mod summary;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Chores for the classic-CNN toolkit",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List every model in the registry.
+    Models(models::ModelsArgs),
+    /// Per-layer output shapes, parameters and multiply-adds of a model.
+    Summary(summary::SummaryArgs),
+    /// Fetch and verify the datasets (MNIST, Fashion-MNIST) into the cache folder.
+    Data(data_cmd::DataArgs),
+    /// Write a picture grid of augmented samples.
+    AugmentPreview(augment_preview::AugmentPreviewArgs),
+    /// Print or plot a learning-rate schedule step by step.
+    LrSchedule(lr_schedule::LrScheduleArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Models(args) => models::run(args),
+        Command::Summary(args) => summary::run(args),
+        Command::Data(args) => data_cmd::run(args),
+        Command::AugmentPreview(args) => augment_preview::run(args),
+        Command::LrSchedule(args) => lr_schedule::run(args),
+    }
+}
