@@ -1,0 +1,127 @@
+//! Image folders for classification: `root/<class>/<image>.{png,jpg,jpeg,bmp}`, classes sorted by name.
+//! Images are decoded lazily in `get` (grey stays one channel, everything else becomes RGB); the batcher
+//! converts channels and size. A file that does not decode is an error naming it, never a panic.
+
+use std::path::{Path, PathBuf};
+
+use burn::data::dataset::{Dataset, DatasetError};
+
+use crate::decode::{decode_image_file, is_image_file};
+use crate::error::{DataError, Result};
+use crate::input::dynamic_to_pixels;
+use crate::item::ImageItem;
+
+/// A classification folder.
+#[derive(Debug, Clone)]
+pub struct ImageFolder {
+    root: PathBuf,
+    classes: Vec<String>,
+    files: Vec<(PathBuf, usize)>,
+}
+
+/// The sorted sub-folders of `dir`.
+pub fn sorted_subdirs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(DataError::io(dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// The sorted image files directly in `dir`.
+pub fn sorted_images(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(DataError::io(dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| is_image_file(p))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+impl ImageFolder {
+    /// Scans `root`; its classes are its sub-folders. An empty root or class folder is an error.
+    pub fn new(root: &Path) -> Result<Self> {
+        let dirs = sorted_subdirs(root)?;
+        if dirs.is_empty() {
+            return Err(DataError::invalid(root, "empty folder: no class sub-folders"));
+        }
+        let classes: Vec<String> = dirs
+            .iter()
+            .map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            .collect();
+        Self::with_classes(root, classes)
+    }
+
+    /// Scans `root` with a given class list (e.g. the training split's): every sub-folder must be one of
+    /// `classes`, and labels follow the list's order.
+    pub fn with_classes(root: &Path, classes: Vec<String>) -> Result<Self> {
+        let mut files = Vec::new();
+        for dir in sorted_subdirs(root)? {
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let label = classes.iter().position(|c| *c == name).ok_or_else(|| {
+                DataError::invalid(&dir, format!("class {name:?} is not one of {classes:?}"))
+            })?;
+            let images = sorted_images(&dir)?;
+            if images.is_empty() {
+                return Err(DataError::invalid(&dir, "empty folder: no PNG/JPEG/BMP images"));
+            }
+            files.extend(images.into_iter().map(|p| (p, label)));
+        }
+        if files.is_empty() {
+            return Err(DataError::invalid(root, "empty folder: no images"));
+        }
+        Ok(Self {
+            root: root.to_path_buf(),
+            classes,
+            files,
+        })
+    }
+
+    /// The root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Class names in label order.
+    pub fn classes(&self) -> &[String] {
+        &self.classes
+    }
+
+    /// The files and their labels.
+    pub fn files(&self) -> &[(PathBuf, usize)] {
+        &self.files
+    }
+
+    /// Decodes item `i`.
+    pub fn load(&self, i: usize) -> Result<ImageItem> {
+        let (path, label) = self
+            .files
+            .get(i)
+            .ok_or_else(|| DataError::invalid(&self.root, format!("no item {i}")))?;
+        let img = decode_image_file(path)?;
+        let (pixels, shape) = dynamic_to_pixels(&img);
+        Ok(ImageItem {
+            pixels,
+            shape,
+            label: *label,
+        })
+    }
+
+    /// Decodes every file once and returns the first error (to fail early instead of mid-epoch).
+    pub fn check_all(&self) -> Result<()> {
+        (0..self.files.len()).try_for_each(|i| self.load(i).map(|_| ()))
+    }
+}
+
+impl Dataset<ImageItem> for ImageFolder {
+    fn get(&self, index: usize) -> Result<ImageItem, DatasetError> {
+        self.load(index).map_err(DatasetError::new)
+    }
+
+    fn len(&self) -> usize {
+        self.files.len()
+    }
+}

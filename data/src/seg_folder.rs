@@ -1,0 +1,110 @@
+//! Image folders for segmentation: `root/images/<name>.{png,jpg,jpeg,bmp}` and `root/masks/<name>.png`,
+//! one class id per mask pixel (8-bit palette or grey PNG, as PASCAL VOC ships them — Everingham et al.,
+//! "The PASCAL Visual Object Classes (VOC) Challenge", IJCV 2010), 255 = ignore. A mask missing, of
+//! another size than its image, or holding an id past the class count is an error naming the file.
+
+use std::path::{Path, PathBuf};
+
+use burn::data::dataset::{Dataset, DatasetError};
+
+use crate::decode::{decode_image_file, decode_mask_file};
+use crate::error::{DataError, Result};
+use crate::folder::sorted_images;
+use crate::input::dynamic_to_pixels;
+use crate::item::{IGNORE_ID, SegItem};
+
+/// A segmentation folder.
+#[derive(Debug, Clone)]
+pub struct SegFolder {
+    root: PathBuf,
+    num_classes: usize,
+    pairs: Vec<(PathBuf, PathBuf)>,
+}
+
+impl SegFolder {
+    /// Scans `root/images` and pairs each image with `root/masks/<stem>.png`.
+    pub fn new(root: &Path, num_classes: usize) -> Result<Self> {
+        if num_classes == 0 || num_classes > usize::from(IGNORE_ID) {
+            return Err(DataError::Config(format!("{num_classes} classes: must be 1..=255")));
+        }
+        let images_dir = root.join("images");
+        let masks_dir = root.join("masks");
+        let images = sorted_images(&images_dir)?;
+        if images.is_empty() {
+            return Err(DataError::invalid(&images_dir, "empty folder: no PNG/JPEG/BMP images"));
+        }
+        let mut pairs = Vec::with_capacity(images.len());
+        for img in images {
+            let stem = img.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let mask = masks_dir.join(format!("{stem}.png"));
+            if !mask.is_file() {
+                return Err(DataError::invalid(&img, format!("no mask {}", mask.display())));
+            }
+            pairs.push((img, mask));
+        }
+        Ok(Self {
+            root: root.to_path_buf(),
+            num_classes,
+            pairs,
+        })
+    }
+
+    /// The (image, mask) file pairs.
+    pub fn pairs(&self) -> &[(PathBuf, PathBuf)] {
+        &self.pairs
+    }
+
+    /// Decodes and checks pair `i`.
+    pub fn load(&self, i: usize) -> Result<SegItem> {
+        let (img_path, mask_path) = self
+            .pairs
+            .get(i)
+            .ok_or_else(|| DataError::invalid(&self.root, format!("no item {i}")))?;
+        let img = decode_image_file(img_path)?;
+        let (pixels, shape) = dynamic_to_pixels(&img);
+        let (mh, mw, mask) = decode_mask_file(mask_path)?;
+        if (mh, mw) != (shape[1], shape[2]) {
+            return Err(DataError::invalid(
+                mask_path,
+                format!(
+                    "mask size {mw}×{mh} differs from image {} size {}×{}",
+                    img_path.display(),
+                    shape[2],
+                    shape[1]
+                ),
+            ));
+        }
+        check_mask_ids(&mask, self.num_classes, mask_path)?;
+        Ok(SegItem { pixels, shape, mask })
+    }
+
+    /// Decodes every pair once and returns the first error.
+    pub fn check_all(&self) -> Result<()> {
+        (0..self.pairs.len()).try_for_each(|i| self.load(i).map(|_| ()))
+    }
+}
+
+/// Checks that every id is below `num_classes` or is [`IGNORE_ID`].
+pub fn check_mask_ids(mask: &[u8], num_classes: usize, path: &Path) -> Result<()> {
+    if let Some((i, &id)) = mask
+        .iter()
+        .enumerate()
+        .find(|&(_, &id)| id != IGNORE_ID && usize::from(id) >= num_classes)
+    {
+        return Err(DataError::invalid(
+            path,
+            format!("class id {id} at pixel {i} out of range (0..{num_classes}, or 255 = ignore)"),
+        ));
+    }
+    Ok(())
+}
+
+impl Dataset<SegItem> for SegFolder {
+    fn get(&self, index: usize) -> Result<SegItem, DatasetError> {
+        self.load(index).map_err(DatasetError::new)
+    }
+
+    fn len(&self) -> usize {
+        self.pairs.len()
+    }
+}

@@ -1,0 +1,126 @@
+//! From a [`DatasetSpec`] to train/test splits: fetches and verifies what is missing, then returns the
+//! splits as shared Burn datasets with their class names.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use burn::data::dataset::Dataset;
+
+use crate::cifar::load_cifar10;
+use crate::digits_seg::{DigitsSeg, DigitsSegConfig, digits_seg_classes};
+use crate::error::{DataError, Result};
+use crate::fashion::{FASHION_CLASSES, ensure_fashion_mnist};
+use crate::folder::ImageFolder;
+use crate::idx_folder::load_idx_folder;
+use crate::item::{ImageItem, SegItem};
+use crate::mnist::{MNIST, MNIST_CLASSES, ensure_mnist};
+use crate::seg_folder::SegFolder;
+use crate::spec::DatasetSpec;
+
+/// A classification dataset's splits.
+#[derive(Clone)]
+pub struct ClassificationData {
+    /// The dataset's name (e.g. `mnist`).
+    pub name: String,
+    /// Class names in label order.
+    pub classes: Vec<String>,
+    /// `[c, h, w]` when every image has the same shape (not for image folders).
+    pub shape: Option<[usize; 3]>,
+    /// The training split.
+    pub train: Arc<dyn Dataset<ImageItem>>,
+    /// The test split.
+    pub test: Arc<dyn Dataset<ImageItem>>,
+}
+
+/// A segmentation dataset's splits.
+#[derive(Clone)]
+pub struct SegmentationData {
+    /// The dataset's name (`digits-seg (derived from MNIST)` for the derived set).
+    pub name: String,
+    /// Class names in id order (id 255 = ignore is not a class).
+    pub classes: Vec<String>,
+    /// The training split.
+    pub train: Arc<dyn Dataset<SegItem>>,
+    /// The test split.
+    pub test: Arc<dyn Dataset<SegItem>>,
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// Loads a classification dataset, fetching MNIST into `cache` or installing Fashion-MNIST when needed.
+pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<ClassificationData> {
+    let (train, test, classes, shape): (Arc<dyn Dataset<ImageItem>>, Arc<dyn Dataset<ImageItem>>, _, _) = match spec {
+        DatasetSpec::Mnist(dir) => {
+            let s = match dir {
+                None => ensure_mnist(cache)?,
+                Some(d) => load_idx_folder(d, Some(&MNIST))?,
+            };
+            let shape = s.train.shape();
+            (Arc::new(s.train), Arc::new(s.test), names(&MNIST_CLASSES), Some(shape))
+        }
+        DatasetSpec::FashionMnist(dir) => {
+            let s = ensure_fashion_mnist(dir.as_deref())?;
+            let shape = s.train.shape();
+            (Arc::new(s.train), Arc::new(s.test), names(&FASHION_CLASSES), Some(shape))
+        }
+        DatasetSpec::Cifar10(dir) => {
+            let (train, test, classes) = load_cifar10(dir)?;
+            let shape = train.shape();
+            (Arc::new(train), Arc::new(test), classes, Some(shape))
+        }
+        DatasetSpec::Folder(dir) => {
+            let train = ImageFolder::new(&dir.join("train"))?;
+            let test_dir = if dir.join("test").is_dir() { dir.join("test") } else { dir.join("val") };
+            let test = ImageFolder::with_classes(&test_dir, train.classes().to_vec())?;
+            let classes = train.classes().to_vec();
+            (Arc::new(train), Arc::new(test), classes, None)
+        }
+        DatasetSpec::DigitsSeg { .. } | DatasetSpec::SegFolder(_) => {
+            return Err(DataError::Config(format!("{spec} is a segmentation dataset")));
+        }
+    };
+    Ok(ClassificationData {
+        name: spec.name().to_string(),
+        classes,
+        shape,
+        train,
+        test,
+    })
+}
+
+/// Loads a segmentation dataset (`digits-seg` derives from MNIST, fetched into `cache` when missing).
+pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<SegmentationData> {
+    match spec {
+        DatasetSpec::DigitsSeg { seed } => {
+            let s = ensure_mnist(cache)?;
+            let train_cfg = DigitsSegConfig {
+                seed: *seed,
+                ..DigitsSegConfig::default()
+            };
+            let test_cfg = DigitsSegConfig { len: 2_000, ..train_cfg };
+            Ok(SegmentationData {
+                name: "digits-seg (derived from MNIST)".into(),
+                classes: digits_seg_classes(),
+                train: Arc::new(DigitsSeg::new(s.train, train_cfg)?),
+                test: Arc::new(DigitsSeg::new(s.test, test_cfg)?),
+            })
+        }
+        DatasetSpec::SegFolder(dir) => {
+            let list = dir.join("classes.txt");
+            let text = std::fs::read_to_string(&list).map_err(DataError::io(&list))?;
+            let classes: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+            if classes.is_empty() {
+                return Err(DataError::invalid(&list, "no class names"));
+            }
+            Ok(SegmentationData {
+                name: spec.name().to_string(),
+                train: Arc::new(SegFolder::new(&dir.join("train"), classes.len())?),
+                test: Arc::new(SegFolder::new(&dir.join("test"), classes.len())?),
+                classes,
+            })
+        }
+        _ => Err(DataError::Config(format!("{spec} is a classification dataset"))),
+    }
+}
