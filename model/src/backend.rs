@@ -27,10 +27,10 @@ pub enum BackendKind {
 #[derive(Debug, Error)]
 pub enum BackendError {
     /// Not a backend name at all.
-    #[error("unknown backend `{0}`; compiled in: {}", compiled_backends().join(", "))]
+    #[error("unknown backend `{0}`; compiled in: {list}", list = compiled_backends().join(", "))]
     Unknown(String),
     /// A real backend that this binary was built without.
-    #[error("backend `{0}` is not compiled into this binary (compiled in: {}); rebuild with `--features wgpu`", compiled_backends().join(", "))]
+    #[error("backend `{0}` is not compiled into this binary (compiled in: {list}); rebuild with `--features wgpu`", list = compiled_backends().join(", "))]
     NotCompiled(BackendKind),
 }
 

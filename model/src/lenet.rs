@@ -101,7 +101,9 @@ pub struct LeNet5 {
     fc1: Linear,
     fc2: Linear,
     fc3: Linear,
+    #[module(skip)]
     activation: Activation,
+    #[module(skip)]
     pooling: Pooling,
 }
 

@@ -5,7 +5,7 @@
 //! small forms run at 28 px with one channel and at 32 px with three.
 
 use burn::module::{Module, ModuleVisitor, Param};
-use burn::tensor::backend::Gradients;
+use burn::tensor::Gradients;
 use burn::tensor::{Device, Distribution, Tensor};
 use model::Network;
 use model::registry::{self, ModelArgs};
@@ -61,7 +61,11 @@ fn sweep_one(name: &str, in_channels: usize, input_size: usize) {
     );
     let (logits, aux) = net.forward_with_aux(x.clone());
     assert_eq!(logits.dims(), [2, CLASSES], "{name}");
-    let values: Vec<f32> = logits.clone().into_data().to_vec().expect("f32 logits");
+    let values: Vec<f32> = logits
+        .clone()
+        .into_data()
+        .try_to_vec::<f32>()
+        .expect("f32 logits");
     assert!(
         values.iter().all(|v| v.is_finite()),
         "{name}: non-finite logits {values:?}"
