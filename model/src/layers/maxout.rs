@@ -61,7 +61,7 @@ impl Maxout {
         let dims = input.dims();
         let k = self.pieces;
         assert!(
-            dims[1] % k == 0,
+            dims[1].is_multiple_of(k),
             "Maxout: {} channels are not a multiple of {k} pieces",
             dims[1]
         );
