@@ -24,19 +24,32 @@ fn random_item(shape: [usize; 3], seed: u64) -> ImageItem {
 }
 
 fn jpeg_item() -> ImageItem {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/imagenet/imagenet_00_243.jpg");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/imagenet/imagenet_00_243.jpg");
     match data::decode::decode_image_file(&path) {
         Ok(img) => {
             let (pixels, shape) = dynamic_to_pixels(&img);
-            ImageItem { pixels, shape, label: 243 }
+            ImageItem {
+                pixels,
+                shape,
+                label: 243,
+            }
         }
         Err(_) => random_item([3, 512, 512], 1),
     }
 }
 
 fn preprocessing(input: InputSpec) -> Preprocessing {
-    let stats = ChannelStats { mean: vec![0.5; input.channels], std: vec![0.25; input.channels], count: 1 };
-    Preprocessing { input, normalize: Normalize::Standardize(stats), classes: Vec::new() }
+    let stats = ChannelStats {
+        mean: vec![0.5; input.channels],
+        std: vec![0.25; input.channels],
+        count: 1,
+    };
+    Preprocessing {
+        input,
+        normalize: Normalize::Standardize(stats),
+        classes: Vec::new(),
+    }
 }
 
 fn bench_case(c: &mut Criterion, name: &str, item: ImageItem, input: InputSpec) {
@@ -58,9 +71,24 @@ fn bench_case(c: &mut Criterion, name: &str, item: ImageItem, input: InputSpec) 
 }
 
 fn benches(c: &mut Criterion) {
-    bench_case(c, "grey 28x28", random_item([1, 28, 28], 1), InputSpec::new(1, 28, 28));
-    bench_case(c, "rgb 32x32", random_item([3, 32, 32], 2), InputSpec::new(3, 32, 32));
-    bench_case(c, "rgb 512x512 jpeg -> 224x224", jpeg_item(), InputSpec::new(3, 224, 224).with_fit(Fit::Resize));
+    bench_case(
+        c,
+        "grey 28x28",
+        random_item([1, 28, 28], 1),
+        InputSpec::new(1, 28, 28),
+    );
+    bench_case(
+        c,
+        "rgb 32x32",
+        random_item([3, 32, 32], 2),
+        InputSpec::new(3, 32, 32),
+    );
+    bench_case(
+        c,
+        "rgb 512x512 jpeg -> 224x224",
+        jpeg_item(),
+        InputSpec::new(3, 224, 224).with_fit(Fit::Resize),
+    );
 }
 
 criterion_group!(augment, benches);

@@ -35,7 +35,10 @@ pub fn default_cache_dir() -> PathBuf {
 /// A sibling of `path` to write into before renaming it into place (unique per process and call).
 pub fn temp_name(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(format!(
         ".tmp-{}-{}",
         std::process::id(),

@@ -29,7 +29,11 @@ pub const CIFAR10_CLASSES: [&str; 10] = [
 ];
 
 /// Parses the records of one batch file (`path` names it in errors).
-pub fn parse_cifar_batch(bytes: &[u8], path: &Path, classes: usize) -> Result<(Vec<u8>, Vec<usize>)> {
+pub fn parse_cifar_batch(
+    bytes: &[u8],
+    path: &Path,
+    classes: usize,
+) -> Result<(Vec<u8>, Vec<usize>)> {
     if bytes.is_empty() {
         return Err(DataError::invalid(path, "empty file"));
     }
@@ -75,7 +79,10 @@ fn read_batches(paths: &[std::path::PathBuf], classes: usize) -> Result<ImageDat
 /// training split, `test_batch.bin` as the test split; returns (train, test, class names).
 pub fn load_cifar10(dir: &Path) -> Result<(ImageDataset, ImageDataset, Vec<String>)> {
     if !dir.is_dir() {
-        return Err(DataError::invalid(dir, "not a folder (expected the CIFAR-10 binary version)"));
+        return Err(DataError::invalid(
+            dir,
+            "not a folder (expected the CIFAR-10 binary version)",
+        ));
     }
     let train: Vec<_> = (1..=5)
         .map(|i| dir.join(format!("data_batch_{i}.bin")))
@@ -99,7 +106,10 @@ pub fn load_cifar10(dir: &Path) -> Result<(ImageDataset, ImageDataset, Vec<Strin
         Err(_) => CIFAR10_CLASSES.iter().map(|s| s.to_string()).collect(),
     };
     if classes.is_empty() || classes.len() > 256 {
-        return Err(DataError::invalid(&meta, format!("{} class names", classes.len())));
+        return Err(DataError::invalid(
+            &meta,
+            format!("{} class names", classes.len()),
+        ));
     }
     Ok((
         read_batches(&train, classes.len())?,

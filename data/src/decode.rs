@@ -45,10 +45,33 @@ pub fn decode_image_bytes(bytes: &[u8], path: &Path) -> Result<DynamicImage> {
             })
     }));
     match result {
+        Ok(Ok(_)) if is_jpeg(bytes) && !jpeg_has_end(bytes) => Err(DataError::invalid(
+            path,
+            "truncated JPEG image: no end-of-image marker after the scan data",
+        )),
         Ok(Ok(img)) if img.width() > 0 && img.height() > 0 => Ok(img),
         Ok(Ok(_)) => Err(DataError::invalid(path, "image has zero width or height")),
         Ok(Err(problem)) => Err(DataError::invalid(path, problem)),
-        Err(_) => Err(DataError::invalid(path, "the image decoder failed (corrupt file)")),
+        Err(_) => Err(DataError::invalid(
+            path,
+            "the image decoder failed (corrupt file)",
+        )),
+    }
+}
+
+fn is_jpeg(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xD8])
+}
+
+/// Whether an end-of-image marker (FF D9) follows the last start-of-scan marker (FF DA). Inside
+/// entropy-coded data every FF byte is followed by 00 or a restart marker, so FF D9 there is the real
+/// end; a file cut short lacks it (the JPEG decoder would otherwise return a partly grey image).
+fn jpeg_has_end(bytes: &[u8]) -> bool {
+    let last = |marker: u8| bytes.windows(2).rposition(|w| w == [0xFF, marker]);
+    match (last(0xDA), last(0xD9)) {
+        (Some(sos), Some(eoi)) => eoi > sos,
+        (None, Some(_)) => true,
+        _ => false,
     }
 }
 
@@ -60,7 +83,10 @@ pub fn decode_mask_file(path: &Path) -> Result<(usize, usize, Vec<u8>)> {
     match result {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(problem)) => Err(DataError::invalid(path, problem)),
-        Err(_) => Err(DataError::invalid(path, "the PNG decoder failed (corrupt file)")),
+        Err(_) => Err(DataError::invalid(
+            path,
+            "the PNG decoder failed (corrupt file)",
+        )),
     }
 }
 
@@ -80,7 +106,10 @@ fn decode_mask_bytes(bytes: &[u8]) -> std::result::Result<(usize, usize, Vec<u8>
     let (w, h) = (info.width as usize, info.height as usize);
     let ok = matches!(
         (info.color_type, info.bit_depth),
-        (png::ColorType::Indexed | png::ColorType::Grayscale, png::BitDepth::Eight)
+        (
+            png::ColorType::Indexed | png::ColorType::Grayscale,
+            png::BitDepth::Eight
+        )
     );
     if !ok {
         return Err(format!(

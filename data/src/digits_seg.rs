@@ -60,7 +60,12 @@ impl DigitsSeg {
     /// Derives from `source` (one channel, images no larger than the canvas, labels below 10).
     pub fn new(source: ImageDataset, config: DigitsSegConfig) -> crate::error::Result<Self> {
         let [c, h, w] = source.shape();
-        if c != 1 || h > config.canvas || w > config.canvas || source.labels().is_empty() || config.max_digits == 0 {
+        if c != 1
+            || h > config.canvas
+            || w > config.canvas
+            || source.labels().is_empty()
+            || config.max_digits == 0
+        {
             return Err(DataError::Config(format!(
                 "digits-seg needs grey digits no larger than the {0}×{0} canvas and max_digits ≥ 1",
                 config.canvas
@@ -88,7 +93,9 @@ impl DigitsSeg {
             let top = rng.below(n - h + 1);
             let left = rng.below(n - w + 1);
             let label = self.source.labels().get(k).copied().unwrap_or(0);
-            let Some(digit) = self.source.image(k) else { continue };
+            let Some(digit) = self.source.image(k) else {
+                continue;
+            };
             for y in 0..h {
                 for x in 0..w {
                     let v = digit[y * w + x];

@@ -46,11 +46,18 @@ impl ImageFolder {
     pub fn new(root: &Path) -> Result<Self> {
         let dirs = sorted_subdirs(root)?;
         if dirs.is_empty() {
-            return Err(DataError::invalid(root, "empty folder: no class sub-folders"));
+            return Err(DataError::invalid(
+                root,
+                "empty folder: no class sub-folders",
+            ));
         }
         let classes: Vec<String> = dirs
             .iter()
-            .map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            .map(|d| {
+                d.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
             .collect();
         Self::with_classes(root, classes)
     }
@@ -60,13 +67,19 @@ impl ImageFolder {
     pub fn with_classes(root: &Path, classes: Vec<String>) -> Result<Self> {
         let mut files = Vec::new();
         for dir in sorted_subdirs(root)? {
-            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let label = classes.iter().position(|c| *c == name).ok_or_else(|| {
                 DataError::invalid(&dir, format!("class {name:?} is not one of {classes:?}"))
             })?;
             let images = sorted_images(&dir)?;
             if images.is_empty() {
-                return Err(DataError::invalid(&dir, "empty folder: no PNG/JPEG/BMP images"));
+                return Err(DataError::invalid(
+                    &dir,
+                    "empty folder: no PNG/JPEG/BMP images",
+                ));
             }
             files.extend(images.into_iter().map(|p| (p, label)));
         }

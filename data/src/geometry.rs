@@ -66,7 +66,10 @@ impl Mask {
     /// The id at row `y`, column `x`.
     #[inline]
     pub fn at(&self, y: usize, x: usize) -> u8 {
-        self.data.get(y * self.w + x).copied().unwrap_or(crate::item::IGNORE_ID)
+        self.data
+            .get(y * self.w + x)
+            .copied()
+            .unwrap_or(crate::item::IGNORE_ID)
     }
 
     /// Nearest-neighbour sample at continuous coordinates (pixel centres at integers), `fill` outside.
@@ -87,7 +90,10 @@ pub fn resize_bilinear(img: &Image, out_h: usize, out_w: usize) -> Image {
     if (h, w) == (out_h, out_w) {
         return img.clone();
     }
-    let (sy, sx) = (h as f32 / out_h.max(1) as f32, w as f32 / out_w.max(1) as f32);
+    let (sy, sx) = (
+        h as f32 / out_h.max(1) as f32,
+        w as f32 / out_w.max(1) as f32,
+    );
     let mut out = Image::filled([c, out_h, out_w], 0.0);
     let max_y = h.saturating_sub(1) as f32;
     let max_x = w.saturating_sub(1) as f32;
@@ -125,7 +131,14 @@ pub fn resize_nearest(mask: &Mask, out_h: usize, out_w: usize) -> Mask {
 
 /// The `out_h × out_w` window of `img` whose top-left corner is at (`top`, `left`) (which may be
 /// negative or reach past the edges: those pixels take `fill`).
-pub fn crop_image(img: &Image, top: i64, left: i64, out_h: usize, out_w: usize, fill: f32) -> Image {
+pub fn crop_image(
+    img: &Image,
+    top: i64,
+    left: i64,
+    out_h: usize,
+    out_w: usize,
+    fill: f32,
+) -> Image {
     let [c, h, w] = img.shape;
     let mut out = Image::filled([c, out_h, out_w], fill);
     for ch in 0..c {

@@ -32,7 +32,9 @@ pub fn read_maybe_gzip(path: &Path) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(raw.len() * 4);
         flate2::read::GzDecoder::new(raw.as_slice())
             .read_to_end(&mut out)
-            .map_err(|e| DataError::invalid(path, format!("truncated or corrupt gzip stream ({e})")))?;
+            .map_err(|e| {
+                DataError::invalid(path, format!("truncated or corrupt gzip stream ({e})"))
+            })?;
         Ok(out)
     } else {
         Ok(raw)
@@ -61,7 +63,10 @@ pub fn parse_idx(bytes: &[u8], path: &Path) -> Result<IdxArray> {
     if bytes.len() < header {
         return Err(DataError::invalid(
             path,
-            format!("truncated header: {ndims} dimensions need {header} bytes, file has {}", bytes.len()),
+            format!(
+                "truncated header: {ndims} dimensions need {header} bytes, file has {}",
+                bytes.len()
+            ),
         ));
     }
     let dims: Vec<usize> = bytes[4..header]
@@ -82,7 +87,10 @@ pub fn parse_idx(bytes: &[u8], path: &Path) -> Result<IdxArray> {
     if found > expected {
         return Err(DataError::invalid(
             path,
-            format!("{} trailing bytes after the {expected} data bytes of dimensions {dims:?}", found - expected),
+            format!(
+                "{} trailing bytes after the {expected} data bytes of dimensions {dims:?}",
+                found - expected
+            ),
         ));
     }
     Ok(IdxArray {
@@ -113,7 +121,10 @@ pub fn image_dims(array: &IdxArray, path: &Path) -> Result<[usize; 3]> {
         &[n, h, w] => Ok([n, h, w]),
         d => Err(DataError::invalid(
             path,
-            format!("expected an image file (magic 0x00000803, 3 dimensions), found {} dimensions", d.len()),
+            format!(
+                "expected an image file (magic 0x00000803, 3 dimensions), found {} dimensions",
+                d.len()
+            ),
         )),
     }
 }
@@ -124,7 +135,10 @@ pub fn label_count(array: &IdxArray, path: &Path) -> Result<usize> {
         &[n] => Ok(n),
         d => Err(DataError::invalid(
             path,
-            format!("expected a label file (magic 0x00000801, 1 dimension), found {} dimensions", d.len()),
+            format!(
+                "expected a label file (magic 0x00000801, 1 dimension), found {} dimensions",
+                d.len()
+            ),
         )),
     }
 }

@@ -72,10 +72,18 @@ pub fn split_from_bytes(
     if n != m {
         return Err(DataError::invalid(
             img_path,
-            format!("count mismatch: {n} images but {} has {m} labels", lab_path.display()),
+            format!(
+                "count mismatch: {n} images but {} has {m} labels",
+                lab_path.display()
+            ),
         ));
     }
-    if let Some((i, &l)) = lab.data.iter().enumerate().find(|&(_, &l)| usize::from(l) >= classes) {
+    if let Some((i, &l)) = lab
+        .data
+        .iter()
+        .enumerate()
+        .find(|&(_, &l)| usize::from(l) >= classes)
+    {
         return Err(DataError::invalid(
             lab_path,
             format!("class id {l} of label {i} out of range (0..{classes})"),
@@ -90,9 +98,8 @@ pub fn load_idx_folder(dir: &Path, expected: Option<&Expected>) -> Result<IdxSpl
     let mut bytes = Vec::with_capacity(4);
     let mut files = Vec::with_capacity(4);
     for (k, name) in IDX_FILES.iter().enumerate() {
-        let path = find_idx_file(dir, name).ok_or_else(|| {
-            DataError::invalid(dir, format!("missing {name} (or {name}.gz)"))
-        })?;
+        let path = find_idx_file(dir, name)
+            .ok_or_else(|| DataError::invalid(dir, format!("missing {name} (or {name}.gz)")))?;
         let data = read_maybe_gzip(&path)?;
         let digest = md5_hex(&data);
         if let Some(exp) = expected

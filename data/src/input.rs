@@ -7,7 +7,9 @@ use image::DynamicImage;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DataError, Result};
-use crate::geometry::{Image, Mask, centre_offset, crop_image, crop_mask, resize_bilinear, resize_nearest};
+use crate::geometry::{
+    Image, Mask, centre_offset, crop_image, crop_mask, resize_bilinear, resize_nearest,
+};
 use crate::item::{IGNORE_ID, Pixels};
 
 /// How an image is brought to the input size.
@@ -88,12 +90,14 @@ pub fn convert_channels(img: Image, to: usize) -> Image {
     let mut out = Image::filled([to, h, w], 0.0);
     if c == 3 && to == 1 {
         for i in 0..plane {
-            out.data[i] = 0.299 * img.data[i] + 0.587 * img.data[plane + i] + 0.114 * img.data[2 * plane + i];
+            out.data[i] =
+                0.299 * img.data[i] + 0.587 * img.data[plane + i] + 0.114 * img.data[2 * plane + i];
         }
     } else {
         for ch in 0..to {
             let src = ch % c;
-            out.data[ch * plane..(ch + 1) * plane].copy_from_slice(&img.data[src * plane..(src + 1) * plane]);
+            out.data[ch * plane..(ch + 1) * plane]
+                .copy_from_slice(&img.data[src * plane..(src + 1) * plane]);
         }
     }
     out
@@ -117,11 +121,25 @@ pub fn fit_image(img: &Image, fit: Fit, h: usize, w: usize) -> Image {
 pub fn fit_mask(mask: &Mask, fit: Fit, h: usize, w: usize) -> Mask {
     match fit {
         Fit::Resize => resize_nearest(mask, h, w),
-        Fit::PadCrop => crop_mask(mask, centre_offset(mask.h, h), centre_offset(mask.w, w), h, w, IGNORE_ID),
+        Fit::PadCrop => crop_mask(
+            mask,
+            centre_offset(mask.h, h),
+            centre_offset(mask.w, w),
+            h,
+            w,
+            IGNORE_ID,
+        ),
         Fit::ResizeCrop => {
             let (rh, rw) = shorter_side_size(mask.h, mask.w, h, w);
             let r = resize_nearest(mask, rh, rw);
-            crop_mask(&r, centre_offset(rh, h), centre_offset(rw, w), h, w, IGNORE_ID)
+            crop_mask(
+                &r,
+                centre_offset(rh, h),
+                centre_offset(rw, w),
+                h,
+                w,
+                IGNORE_ID,
+            )
         }
     }
 }
@@ -149,7 +167,12 @@ pub fn convert_image(pixels: &Pixels, shape: [usize; 3], spec: &InputSpec) -> Im
 }
 
 /// Converts an image and its mask together (same geometry; the mask nearest-neighbour).
-pub fn convert_seg(pixels: &Pixels, shape: [usize; 3], mask: &[u8], spec: &InputSpec) -> (Image, Mask) {
+pub fn convert_seg(
+    pixels: &Pixels,
+    shape: [usize; 3],
+    mask: &[u8],
+    spec: &InputSpec,
+) -> (Image, Mask) {
     let image = convert_image(pixels, shape, spec);
     let m = Mask {
         h: shape[1],

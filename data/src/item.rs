@@ -53,7 +53,10 @@ impl Pixels {
     pub fn to_u8(&self) -> Vec<u8> {
         match self {
             Pixels::U8(v) => v.clone(),
-            Pixels::F32(v) => v.iter().map(|&x| (x * 255.0).round().clamp(0.0, 255.0) as u8).collect(),
+            Pixels::F32(v) => v
+                .iter()
+                .map(|&x| (x * 255.0).round().clamp(0.0, 255.0) as u8)
+                .collect(),
         }
     }
 }

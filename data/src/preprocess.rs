@@ -19,7 +19,7 @@ use crate::whitening::{Whitening, WhiteningKind};
 
 /// How converted inputs (0–1 scale) are normalised.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "method", rename_all = "lowercase")]
 pub enum Normalize {
     /// Values stay on the 0–1 scale.
     None,
@@ -43,7 +43,11 @@ pub struct Preprocessing {
 
 impl Preprocessing {
     /// Per-channel standardisation with statistics from one streaming pass over `train`.
-    pub fn standardize(train: &dyn Dataset<ImageItem>, input: InputSpec, classes: Vec<String>) -> Result<Self> {
+    pub fn standardize(
+        train: &dyn Dataset<ImageItem>,
+        input: InputSpec,
+        classes: Vec<String>,
+    ) -> Result<Self> {
         let stats = ChannelStats::compute(train, &input)?;
         Self::new(input, Normalize::Standardize(stats), classes)
     }
@@ -68,7 +72,10 @@ impl Preprocessing {
             Normalize::None => {}
             Normalize::Standardize(s) => s.validate(input.channels)?,
             Normalize::Whiten(w) => {
-                if w.dim != input.numel() || w.mean.len() != w.dim || w.matrix.len() != w.dim * w.dim {
+                if w.dim != input.numel()
+                    || w.mean.len() != w.dim
+                    || w.matrix.len() != w.dim * w.dim
+                {
                     return Err(DataError::Config(format!(
                         "whitening of dimension {} does not fit input {:?}",
                         w.dim,
@@ -86,8 +93,9 @@ impl Preprocessing {
 
     /// Writes the JSON file (through a temporary name).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self)
-            .map_err(|e| DataError::invalid(path, format!("cannot serialise preprocessing: {e}")))?;
+        let json = serde_json::to_vec_pretty(self).map_err(|e| {
+            DataError::invalid(path, format!("cannot serialise preprocessing: {e}"))
+        })?;
         write_atomic(path, &json)
     }
 
@@ -139,7 +147,10 @@ impl Preprocessing {
 
     /// [`Preprocessing::image_to_input`] as a `[1, C, H, W]` tensor on `device`.
     pub fn image_to_tensor(&self, img: &DynamicImage, device: &Device) -> Tensor<4> {
-        let data = TensorData::new(self.image_to_input(img), [1, self.input.channels, self.input.height, self.input.width]);
+        let data = TensorData::new(
+            self.image_to_input(img),
+            [1, self.input.channels, self.input.height, self.input.width],
+        );
         Tensor::from_data(data, device)
     }
 }

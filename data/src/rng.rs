@@ -67,7 +67,11 @@ impl Rng {
     /// Uniform in `[lo, hi)` (`lo` when the range is empty).
     #[inline]
     pub fn uniform(&mut self, lo: f32, hi: f32) -> f32 {
-        if hi <= lo { lo } else { lo + (hi - lo) * self.unit() }
+        if hi <= lo {
+            lo
+        } else {
+            lo + (hi - lo) * self.unit()
+        }
     }
 
     /// Uniform integer in `0..n` (0 when `n` is 0).

@@ -25,20 +25,31 @@ impl SegFolder {
     /// Scans `root/images` and pairs each image with `root/masks/<stem>.png`.
     pub fn new(root: &Path, num_classes: usize) -> Result<Self> {
         if num_classes == 0 || num_classes > usize::from(IGNORE_ID) {
-            return Err(DataError::Config(format!("{num_classes} classes: must be 1..=255")));
+            return Err(DataError::Config(format!(
+                "{num_classes} classes: must be 1..=255"
+            )));
         }
         let images_dir = root.join("images");
         let masks_dir = root.join("masks");
         let images = sorted_images(&images_dir)?;
         if images.is_empty() {
-            return Err(DataError::invalid(&images_dir, "empty folder: no PNG/JPEG/BMP images"));
+            return Err(DataError::invalid(
+                &images_dir,
+                "empty folder: no PNG/JPEG/BMP images",
+            ));
         }
         let mut pairs = Vec::with_capacity(images.len());
         for img in images {
-            let stem = img.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = img
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let mask = masks_dir.join(format!("{stem}.png"));
             if !mask.is_file() {
-                return Err(DataError::invalid(&img, format!("no mask {}", mask.display())));
+                return Err(DataError::invalid(
+                    &img,
+                    format!("no mask {}", mask.display()),
+                ));
             }
             pairs.push((img, mask));
         }
@@ -75,7 +86,11 @@ impl SegFolder {
             ));
         }
         check_mask_ids(&mask, self.num_classes, mask_path)?;
-        Ok(SegItem { pixels, shape, mask })
+        Ok(SegItem {
+            pixels,
+            shape,
+            mask,
+        })
     }
 
     /// Decodes every pair once and returns the first error.

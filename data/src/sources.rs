@@ -51,19 +51,34 @@ fn names(list: &[&str]) -> Vec<String> {
 
 /// Loads a classification dataset, fetching MNIST into `cache` or installing Fashion-MNIST when needed.
 pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<ClassificationData> {
-    let (train, test, classes, shape): (Arc<dyn Dataset<ImageItem>>, Arc<dyn Dataset<ImageItem>>, _, _) = match spec {
+    let (train, test, classes, shape): (
+        Arc<dyn Dataset<ImageItem>>,
+        Arc<dyn Dataset<ImageItem>>,
+        _,
+        _,
+    ) = match spec {
         DatasetSpec::Mnist(dir) => {
             let s = match dir {
                 None => ensure_mnist(cache)?,
                 Some(d) => load_idx_folder(d, Some(&MNIST))?,
             };
             let shape = s.train.shape();
-            (Arc::new(s.train), Arc::new(s.test), names(&MNIST_CLASSES), Some(shape))
+            (
+                Arc::new(s.train),
+                Arc::new(s.test),
+                names(&MNIST_CLASSES),
+                Some(shape),
+            )
         }
         DatasetSpec::FashionMnist(dir) => {
             let s = ensure_fashion_mnist(dir.as_deref())?;
             let shape = s.train.shape();
-            (Arc::new(s.train), Arc::new(s.test), names(&FASHION_CLASSES), Some(shape))
+            (
+                Arc::new(s.train),
+                Arc::new(s.test),
+                names(&FASHION_CLASSES),
+                Some(shape),
+            )
         }
         DatasetSpec::Cifar10(dir) => {
             let (train, test, classes) = load_cifar10(dir)?;
@@ -72,13 +87,19 @@ pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<Classific
         }
         DatasetSpec::Folder(dir) => {
             let train = ImageFolder::new(&dir.join("train"))?;
-            let test_dir = if dir.join("test").is_dir() { dir.join("test") } else { dir.join("val") };
+            let test_dir = if dir.join("test").is_dir() {
+                dir.join("test")
+            } else {
+                dir.join("val")
+            };
             let test = ImageFolder::with_classes(&test_dir, train.classes().to_vec())?;
             let classes = train.classes().to_vec();
             (Arc::new(train), Arc::new(test), classes, None)
         }
         DatasetSpec::DigitsSeg { .. } | DatasetSpec::SegFolder(_) => {
-            return Err(DataError::Config(format!("{spec} is a segmentation dataset")));
+            return Err(DataError::Config(format!(
+                "{spec} is a segmentation dataset"
+            )));
         }
     };
     Ok(ClassificationData {
@@ -99,7 +120,10 @@ pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<Segmentatio
                 seed: *seed,
                 ..DigitsSegConfig::default()
             };
-            let test_cfg = DigitsSegConfig { len: 2_000, ..train_cfg };
+            let test_cfg = DigitsSegConfig {
+                len: 2_000,
+                ..train_cfg
+            };
             Ok(SegmentationData {
                 name: "digits-seg (derived from MNIST)".into(),
                 classes: digits_seg_classes(),
@@ -110,7 +134,12 @@ pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<Segmentatio
         DatasetSpec::SegFolder(dir) => {
             let list = dir.join("classes.txt");
             let text = std::fs::read_to_string(&list).map_err(DataError::io(&list))?;
-            let classes: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+            let classes: Vec<String> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect();
             if classes.is_empty() {
                 return Err(DataError::invalid(&list, "no class names"));
             }
@@ -121,6 +150,8 @@ pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<Segmentatio
                 classes,
             })
         }
-        _ => Err(DataError::Config(format!("{spec} is a classification dataset"))),
+        _ => Err(DataError::Config(format!(
+            "{spec} is a classification dataset"
+        ))),
     }
 }

@@ -70,7 +70,9 @@ impl FromStr for DatasetSpec {
         let path = |what: &str| -> Result<PathBuf, DataError> {
             match arg {
                 Some(a) if !a.is_empty() => Ok(PathBuf::from(a)),
-                _ => Err(DataError::Config(format!("dataset spec `{s}`: {what} needs a path, e.g. `{what}:DIR`"))),
+                _ => Err(DataError::Config(format!(
+                    "dataset spec `{s}`: {what} needs a path, e.g. `{what}:DIR`"
+                ))),
             }
         };
         let opt_path = arg.filter(|a| !a.is_empty()).map(PathBuf::from);
@@ -84,7 +86,9 @@ impl FromStr for DatasetSpec {
                 let seed = match arg {
                     None | Some("") => 0,
                     Some(a) => a.parse().map_err(|_| {
-                        DataError::Config(format!("dataset spec `{s}`: digits-seg's seed must be an integer"))
+                        DataError::Config(format!(
+                            "dataset spec `{s}`: digits-seg's seed must be an integer"
+                        ))
                     })?,
                 };
                 Ok(Self::DigitsSeg { seed })
@@ -101,7 +105,11 @@ impl fmt::Display for DatasetSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Mnist(None) | Self::FashionMnist(None) => write!(f, "{}", self.name()),
-            Self::Mnist(Some(p)) | Self::FashionMnist(Some(p)) | Self::Cifar10(p) | Self::Folder(p) | Self::SegFolder(p) => {
+            Self::Mnist(Some(p))
+            | Self::FashionMnist(Some(p))
+            | Self::Cifar10(p)
+            | Self::Folder(p)
+            | Self::SegFolder(p) => {
                 write!(f, "{}:{}", self.name(), p.display())
             }
             Self::DigitsSeg { seed } => write!(f, "digits-seg:{seed}"),

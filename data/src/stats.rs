@@ -52,7 +52,10 @@ impl StatsAccumulator {
         for (c, values) in chw.chunks_exact(plane).enumerate().take(self.n.len()) {
             let nb = plane as f64;
             let mb = values.iter().map(|&v| f64::from(v)).sum::<f64>() / nb;
-            let m2b = values.iter().map(|&v| (f64::from(v) - mb).powi(2)).sum::<f64>();
+            let m2b = values
+                .iter()
+                .map(|&v| (f64::from(v) - mb).powi(2))
+                .sum::<f64>();
             let na = self.n[c];
             let delta = mb - self.mean[c];
             let n = na + nb;
@@ -66,7 +69,9 @@ impl StatsAccumulator {
     /// The statistics so far; an error when nothing was added.
     pub fn finish(&self) -> Result<ChannelStats> {
         if self.images == 0 {
-            return Err(DataError::Config("no images to compute statistics from".into()));
+            return Err(DataError::Config(
+                "no images to compute statistics from".into(),
+            ));
         }
         Ok(ChannelStats {
             mean: self.mean.iter().map(|&m| m as f32).collect(),
@@ -108,7 +113,10 @@ impl ChannelStats {
             )));
         }
         if self.std.iter().any(|&s| !s.is_finite() || s <= 0.0) {
-            return Err(DataError::Config(format!("standard deviations {:?} must be positive", self.std)));
+            return Err(DataError::Config(format!(
+                "standard deviations {:?} must be positive",
+                self.std
+            )));
         }
         Ok(())
     }

@@ -137,7 +137,9 @@ impl CovarianceAccumulator {
             )));
         }
         if !(epsilon >= 0.0 && epsilon.is_finite()) {
-            return Err(DataError::Config(format!("whitening epsilon {epsilon} must be ≥ 0")));
+            return Err(DataError::Config(format!(
+                "whitening epsilon {epsilon} must be ≥ 0"
+            )));
         }
         let (d, n) = (self.dim, self.n as f64);
         let mean: Vec<f64> = self.sum.iter().map(|s| s / n).collect();

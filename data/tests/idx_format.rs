@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use burn::data::dataset::Dataset;
+
 use data::idx::{encode_idx, parse_idx, read_idx};
 use data::idx_folder::{IDX_FILES, load_idx_folder};
 use data::mnist::{MNIST, parse_csv};
@@ -62,7 +64,10 @@ fn wrong_magic_is_named() {
     let mut bytes = encode_idx(&[1], &[3]);
     bytes[2] = 0x0D; // float type
     let m = message(parse_idx(&bytes, Path::new("labels.idx")));
-    assert!(m.starts_with("labels.idx: wrong magic number 0x00000d01"), "{m}");
+    assert!(
+        m.starts_with("labels.idx: wrong magic number 0x00000d01"),
+        "{m}"
+    );
     let m = message(parse_idx(b"PK\x03\x04rest", Path::new("f")));
     assert!(m.contains("wrong magic"), "{m}");
 }
@@ -71,7 +76,10 @@ fn wrong_magic_is_named() {
 fn truncated_and_trailing_data_are_named() {
     let bytes = encode_idx(&[3, 2, 2], &[0; 12]);
     let m = message(parse_idx(&bytes[..bytes.len() - 1], Path::new("img")));
-    assert!(m.contains("img: truncated") && m.contains("need 12 data bytes, file has 11"), "{m}");
+    assert!(
+        m.contains("img: truncated") && m.contains("need 12 data bytes, file has 11"),
+        "{m}"
+    );
     let m = message(parse_idx(&bytes[..9], Path::new("img")));
     assert!(m.contains("truncated header"), "{m}");
     let m = message(parse_idx(&bytes[..2], Path::new("img")));
@@ -88,7 +96,10 @@ fn truncated_and_corrupt_gzip_are_named() {
     let truncated = dir.path().join("labels.gz");
     std::fs::write(&truncated, &gz[..gz.len() / 2]).expect("write");
     let m = message(read_idx(&truncated));
-    assert!(m.contains("labels.gz") && m.contains("truncated or corrupt gzip"), "{m}");
+    assert!(
+        m.contains("labels.gz") && m.contains("truncated or corrupt gzip"),
+        "{m}"
+    );
     let mut corrupt = gz.clone();
     for b in corrupt.iter_mut().skip(12).take(8) {
         *b ^= 0xA5;
@@ -102,15 +113,29 @@ fn truncated_and_corrupt_gzip_are_named() {
 #[test]
 fn count_mismatch_and_class_out_of_range_are_named() {
     let dir = write_folder(5, false);
-    std::fs::write(dir.path().join(IDX_FILES[1]), encode_idx(&[4], &[0, 1, 2, 3])).expect("write");
+    std::fs::write(
+        dir.path().join(IDX_FILES[1]),
+        encode_idx(&[4], &[0, 1, 2, 3]),
+    )
+    .expect("write");
     let m = message(load_idx_folder(dir.path(), None));
-    assert!(m.contains("train-images-idx3-ubyte: count mismatch: 5 images but"), "{m}");
+    assert!(
+        m.contains("train-images-idx3-ubyte: count mismatch: 5 images but"),
+        "{m}"
+    );
     assert!(m.contains("has 4 labels"), "{m}");
 
     let dir = write_folder(5, false);
-    std::fs::write(dir.path().join(IDX_FILES[3]), encode_idx(&[5], &[0, 1, 12, 3, 4])).expect("write");
+    std::fs::write(
+        dir.path().join(IDX_FILES[3]),
+        encode_idx(&[5], &[0, 1, 12, 3, 4]),
+    )
+    .expect("write");
     let m = message(load_idx_folder(dir.path(), None));
-    assert!(m.contains("t10k-labels-idx1-ubyte: class id 12 of label 2 out of range"), "{m}");
+    assert!(
+        m.contains("t10k-labels-idx1-ubyte: class id 12 of label 2 out of range"),
+        "{m}"
+    );
 
     let dir = write_folder(5, false);
     std::fs::write(dir.path().join(IDX_FILES[0]), encode_idx(&[5], &[0; 5])).expect("write");
@@ -126,18 +151,28 @@ fn missing_file_and_wrong_digest_are_named() {
 
     let dir = write_folder(5, true);
     let m = message(load_idx_folder(dir.path(), Some(&MNIST)));
-    assert!(m.contains("train-images-idx3-ubyte.gz: MD5") && m.contains("differs from MNIST's"), "{m}");
+    assert!(
+        m.contains("train-images-idx3-ubyte.gz: MD5") && m.contains("differs from MNIST's"),
+        "{m}"
+    );
 }
 
 #[test]
 fn csv_rows_are_checked() {
-    let good = format!("label,{}\n7,{}\n", vec!["p"; 784].join(","), vec!["0"; 784].join(","));
+    let good = format!(
+        "label,{}\n7,{}\n",
+        vec!["p"; 784].join(","),
+        vec!["0"; 784].join(",")
+    );
     let (labels, pixels) = parse_csv(good.as_bytes(), Path::new("w.whl/train.csv")).expect("parse");
     assert_eq!(labels, vec![7]);
     assert_eq!(pixels.len(), 784);
     let short = "label\n7,0,0\n";
     let m = message(parse_csv(short.as_bytes(), Path::new("w.whl/train.csv")));
-    assert!(m.contains("train.csv: line 2: 3 fields, expected 785"), "{m}");
+    assert!(
+        m.contains("train.csv: line 2: 3 fields, expected 785"),
+        "{m}"
+    );
     let bad = "label\n7,300\n";
     let m = message(parse_csv(bad.as_bytes(), Path::new("t.csv")));
     assert!(m.contains("line 2: field 2 is not a value 0..=255"), "{m}");

@@ -60,7 +60,10 @@ fn mnist_items_are_u8_chw_with_labels() {
         }
         Pixels::F32(_) => panic!("stored MNIST items are bytes"),
     }
-    assert!(s.train.get(60_000).is_err(), "past the end is an error, not a panic");
+    assert!(
+        s.train.get(60_000).is_err(),
+        "past the end is an error, not a panic"
+    );
 }
 
 #[test]
@@ -69,10 +72,17 @@ fn mnist_training_statistics_match_the_published_values() {
     let s = mnist();
     let stats = ChannelStats::compute(&s.train, &InputSpec::new(1, 28, 28)).expect("stats");
     assert_eq!(stats.count, 60_000);
-    assert!((stats.mean[0] - 0.1307).abs() < 1e-4, "mean {}", stats.mean[0]);
+    assert!(
+        (stats.mean[0] - 0.1307).abs() < 1e-4,
+        "mean {}",
+        stats.mean[0]
+    );
     assert!((stats.std[0] - 0.3081).abs() < 1e-4, "std {}", stats.std[0]);
     let test = ChannelStats::compute(&s.test, &InputSpec::new(1, 28, 28)).expect("stats");
-    assert!((test.mean[0] - stats.mean[0]).abs() > 1e-4, "test statistics differ from training ones");
+    assert!(
+        (test.mean[0] - stats.mean[0]).abs() > 1e-4,
+        "test statistics differ from training ones"
+    );
 }
 
 #[test]
@@ -85,7 +95,11 @@ fn fashion_mnist_digests_and_class_counts() {
     assert_eq!(s.train.shape(), [1, 28, 28]);
     // Published Fashion-MNIST normalisation: mean ≈ 0.2860, std ≈ 0.3530.
     let stats = ChannelStats::compute(&s.train, &InputSpec::new(1, 28, 28)).expect("stats");
-    assert!((stats.mean[0] - 0.2860).abs() < 1e-3, "mean {}", stats.mean[0]);
+    assert!(
+        (stats.mean[0] - 0.2860).abs() < 1e-3,
+        "mean {}",
+        stats.mean[0]
+    );
     assert!((stats.std[0] - 0.3530).abs() < 1e-3, "std {}", stats.std[0]);
 }
 
@@ -93,16 +107,23 @@ fn fashion_mnist_digests_and_class_counts() {
 fn digits_seg_is_derived_deterministically_from_real_digits() {
     use data::digits_seg::{DigitsSeg, DigitsSegConfig};
     let s = mnist();
-    let cfg = DigitsSegConfig { len: 50, seed: 3, ..DigitsSegConfig::default() };
+    let cfg = DigitsSegConfig {
+        len: 50,
+        seed: 3,
+        ..DigitsSegConfig::default()
+    };
     let a = DigitsSeg::new(s.train.clone(), cfg).expect("derive");
     let b = DigitsSeg::new(s.train.clone(), cfg).expect("derive");
-    let other = DigitsSeg::new(s.train.clone(), DigitsSegConfig { seed: 4, ..cfg }).expect("derive");
+    let other =
+        DigitsSeg::new(s.train.clone(), DigitsSegConfig { seed: 4, ..cfg }).expect("derive");
     assert_eq!(a.len(), 50);
     for i in 0..50 {
         let item = a.get(i).expect("item");
         assert_eq!(item, b.get(i).expect("item"), "same seed, same sample");
         assert_eq!(item.shape, [1, 64, 64]);
-        let Pixels::U8(px) = &item.pixels else { panic!("bytes") };
+        let Pixels::U8(px) = &item.pixels else {
+            panic!("bytes")
+        };
         // A pixel is labelled exactly when it is brighter than the threshold.
         for (p, &m) in px.iter().zip(&item.mask) {
             assert!(m <= 10);
@@ -112,7 +133,10 @@ fn digits_seg_is_derived_deterministically_from_real_digits() {
                 assert!(*p <= cfg.threshold, "every bright pixel is labelled");
             }
         }
-        assert!(item.mask.iter().any(|&m| m > 0), "every sample holds at least one digit");
+        assert!(
+            item.mask.iter().any(|&m| m > 0),
+            "every sample holds at least one digit"
+        );
     }
     assert!((0..50).any(|i| a.get(i).expect("a") != other.get(i).expect("b")));
     let spec: data::DatasetSpec = "digits-seg:3".parse().expect("spec");

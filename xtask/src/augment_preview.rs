@@ -48,14 +48,24 @@ fn image_rgb(img: &Image) -> RgbImage {
     let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
     RgbImage::from_fn(w as u32, h as u32, |x, y| {
         let i = y as usize * w + x as usize;
-        let ch = |k: usize| byte(img.data.get(k.min(c.saturating_sub(1)) * plane + i).copied().unwrap_or(0.0));
+        let ch = |k: usize| {
+            byte(
+                img.data
+                    .get(k.min(c.saturating_sub(1)) * plane + i)
+                    .copied()
+                    .unwrap_or(0.0),
+            )
+        };
         Rgb([ch(0), ch(1), ch(2)])
     })
 }
 
 fn mask_rgb(mask: &[u8], h: usize, w: usize) -> RgbImage {
     RgbImage::from_fn(w as u32, h as u32, |x, y| {
-        let id = mask.get(y as usize * w + x as usize).copied().unwrap_or(IGNORE_ID);
+        let id = mask
+            .get(y as usize * w + x as usize)
+            .copied()
+            .unwrap_or(IGNORE_ID);
         match id {
             0 => Rgb([0, 0, 0]),
             IGNORE_ID => Rgb([255, 255, 255]),
@@ -68,7 +78,11 @@ fn mask_rgb(mask: &[u8], h: usize, w: usize) -> RgbImage {
     })
 }
 
-fn classification_pairs(args: &AugmentPreviewArgs, spec: &DatasetSpec, cache: &std::path::Path) -> anyhow::Result<Vec<Pair>> {
+fn classification_pairs(
+    args: &AugmentPreviewArgs,
+    spec: &DatasetSpec,
+    cache: &std::path::Path,
+) -> anyhow::Result<Vec<Pair>> {
     let data = load_classification(spec, cache)?;
     let n = args.n.min(data.train.len());
     let mut pairs = Vec::with_capacity(n);
@@ -76,12 +90,19 @@ fn classification_pairs(args: &AugmentPreviewArgs, spec: &DatasetSpec, cache: &s
         let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
         let config = pipeline(args, item.shape)?;
         let aug = augment_item(&item, &config, args.seed, args.epoch, i as u64);
-        pairs.push((image_rgb(&to_image(&item.pixels, item.shape)), image_rgb(&to_image(&aug.pixels, aug.shape))));
+        pairs.push((
+            image_rgb(&to_image(&item.pixels, item.shape)),
+            image_rgb(&to_image(&aug.pixels, aug.shape)),
+        ));
     }
     Ok(pairs)
 }
 
-fn segmentation_pairs(args: &AugmentPreviewArgs, spec: &DatasetSpec, cache: &std::path::Path) -> anyhow::Result<Vec<Pair>> {
+fn segmentation_pairs(
+    args: &AugmentPreviewArgs,
+    spec: &DatasetSpec,
+    cache: &std::path::Path,
+) -> anyhow::Result<Vec<Pair>> {
     let data = load_segmentation(spec, cache)?;
     println!("{}: {} classes", data.name, data.classes.len());
     let n = args.n.min(data.train.len());
@@ -90,7 +111,10 @@ fn segmentation_pairs(args: &AugmentPreviewArgs, spec: &DatasetSpec, cache: &std
         let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
         let config = pipeline(args, item.shape)?;
         let aug = augment_seg_item(&item, &config, args.seed, args.epoch, i as u64);
-        pairs.push((image_rgb(&to_image(&aug.pixels, aug.shape)), mask_rgb(&aug.mask, aug.shape[1], aug.shape[2])));
+        pairs.push((
+            image_rgb(&to_image(&aug.pixels, aug.shape)),
+            mask_rgb(&aug.mask, aug.shape[1], aug.shape[2]),
+        ));
     }
     Ok(pairs)
 }
@@ -98,7 +122,8 @@ fn segmentation_pairs(args: &AugmentPreviewArgs, spec: &DatasetSpec, cache: &std
 fn pipeline(args: &AugmentPreviewArgs, shape: [usize; 3]) -> anyhow::Result<AugmentConfig> {
     match &args.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
             Ok(AugmentConfig::from_json(&text).with_context(|| path.display().to_string())?)
         }
         None => Ok(AugmentConfig::default_for(shape)),
@@ -152,12 +177,25 @@ pub fn run(args: AugmentPreviewArgs) -> anyhow::Result<()> {
     let result = picture
         .save_with_format(&tmp, image::ImageFormat::Png)
         .with_context(|| format!("writing {}", tmp.display()))
-        .and_then(|()| std::fs::rename(&tmp, &args.out).with_context(|| format!("writing {}", args.out.display())));
+        .and_then(|()| {
+            std::fs::rename(&tmp, &args.out)
+                .with_context(|| format!("writing {}", args.out.display()))
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result?;
-    let what = if spec.is_segmentation() { "augmented image | mask" } else { "original | augmented" };
-    println!("{}: {} samples of {spec} ({what}), {}×{}", args.out.display(), pairs.len(), picture.width(), picture.height());
+    let what = if spec.is_segmentation() {
+        "augmented image | mask"
+    } else {
+        "original | augmented"
+    };
+    println!(
+        "{}: {} samples of {spec} ({what}), {}×{}",
+        args.out.display(),
+        pairs.len(),
+        picture.width(),
+        picture.height()
+    );
     Ok(())
 }

@@ -44,19 +44,31 @@ enum Epochs {
 
 impl Epochs {
     fn counted(len: usize) -> Self {
-        Self::Counted(Arc::new((0..len).map(|_| AtomicU32::new(0)).collect()))
+        Self::counted_from(len, 0)
+    }
+
+    fn counted_from(len: usize, epoch: u32) -> Self {
+        Self::Counted(Arc::new((0..len).map(|_| AtomicU32::new(epoch)).collect()))
     }
 
     fn epoch_for(&self, index: usize) -> u64 {
         match self {
-            Self::Counted(c) => c.get(index).map_or(0, |a| u64::from(a.fetch_add(1, Ordering::Relaxed))),
+            Self::Counted(c) => c
+                .get(index)
+                .map_or(0, |a| u64::from(a.fetch_add(1, Ordering::Relaxed))),
             Self::Shared(h) => h.get(),
         }
     }
 }
 
 /// Augments one classification item with the stream of (seed, epoch, index).
-pub fn augment_item(item: &ImageItem, config: &AugmentConfig, seed: u64, epoch: u64, index: u64) -> ImageItem {
+pub fn augment_item(
+    item: &ImageItem,
+    config: &AugmentConfig,
+    seed: u64,
+    epoch: u64,
+    index: u64,
+) -> ImageItem {
     let mut rng = Rng::for_sample(seed, epoch, index);
     let (img, _) = config.apply(to_image(&item.pixels, item.shape), None, &mut rng);
     ImageItem {
@@ -67,7 +79,13 @@ pub fn augment_item(item: &ImageItem, config: &AugmentConfig, seed: u64, epoch: 
 }
 
 /// Augments one segmentation item (image and mask with the same draws).
-pub fn augment_seg_item(item: &SegItem, config: &AugmentConfig, seed: u64, epoch: u64, index: u64) -> SegItem {
+pub fn augment_seg_item(
+    item: &SegItem,
+    config: &AugmentConfig,
+    seed: u64,
+    epoch: u64,
+    index: u64,
+) -> SegItem {
     let mut rng = Rng::for_sample(seed, epoch, index);
     let mask = Mask {
         h: item.shape[1],
@@ -95,12 +113,24 @@ impl<D: Dataset<ImageItem>> AugmentedDataset<D> {
     /// Wraps `inner`; epochs are counted per sample.
     pub fn new(inner: D, config: AugmentConfig, seed: u64) -> Self {
         let epochs = Epochs::counted(inner.len());
-        Self { inner, config, seed, epochs }
+        Self {
+            inner,
+            config,
+            seed,
+            epochs,
+        }
     }
 
     /// Takes the epoch from `handle` instead of counting.
     pub fn with_epoch_handle(mut self, handle: EpochHandle) -> Self {
         self.epochs = Epochs::Shared(handle);
+        self
+    }
+
+    /// Counts epochs from `epoch` instead of 0 (a resumed run continues the augmentation stream of
+    /// the uninterrupted one).
+    pub fn starting_at_epoch(mut self, epoch: u32) -> Self {
+        self.epochs = Epochs::counted_from(self.inner.len(), epoch);
         self
     }
 }
@@ -109,7 +139,13 @@ impl<D: Dataset<ImageItem>> Dataset<ImageItem> for AugmentedDataset<D> {
     fn get(&self, index: usize) -> Result<ImageItem, DatasetError> {
         let item = self.inner.get(index)?;
         let epoch = self.epochs.epoch_for(index);
-        Ok(augment_item(&item, &self.config, self.seed, epoch, index as u64))
+        Ok(augment_item(
+            &item,
+            &self.config,
+            self.seed,
+            epoch,
+            index as u64,
+        ))
     }
 
     fn len(&self) -> usize {
@@ -130,7 +166,12 @@ impl<D: Dataset<SegItem>> AugmentedSegDataset<D> {
     /// Wraps `inner`; epochs are counted per sample.
     pub fn new(inner: D, config: AugmentConfig, seed: u64) -> Self {
         let epochs = Epochs::counted(inner.len());
-        Self { inner, config, seed, epochs }
+        Self {
+            inner,
+            config,
+            seed,
+            epochs,
+        }
     }
 
     /// Takes the epoch from `handle` instead of counting.
@@ -144,7 +185,13 @@ impl<D: Dataset<SegItem>> Dataset<SegItem> for AugmentedSegDataset<D> {
     fn get(&self, index: usize) -> Result<SegItem, DatasetError> {
         let item = self.inner.get(index)?;
         let epoch = self.epochs.epoch_for(index);
-        Ok(augment_seg_item(&item, &self.config, self.seed, epoch, index as u64))
+        Ok(augment_seg_item(
+            &item,
+            &self.config,
+            self.seed,
+            epoch,
+            index as u64,
+        ))
     }
 
     fn len(&self) -> usize {

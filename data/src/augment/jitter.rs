@@ -23,12 +23,22 @@ pub struct JitterDraw {
 impl JitterDraw {
     /// Draws factors for strengths `b, c, s, h`.
     pub fn draw(b: f32, c: f32, s: f32, h: f32, rng: &mut Rng) -> Self {
-        let factor = |a: f32, rng: &mut Rng| if a > 0.0 { rng.uniform((1.0 - a).max(0.0), 1.0 + a) } else { 1.0 };
+        let factor = |a: f32, rng: &mut Rng| {
+            if a > 0.0 {
+                rng.uniform((1.0 - a).max(0.0), 1.0 + a)
+            } else {
+                1.0
+            }
+        };
         Self {
             brightness: factor(b, rng),
             contrast: factor(c, rng),
             saturation: factor(s, rng),
-            hue: if h > 0.0 { rng.uniform(-h.min(0.5), h.min(0.5)) } else { 0.0 },
+            hue: if h > 0.0 {
+                rng.uniform(-h.min(0.5), h.min(0.5))
+            } else {
+                0.0
+            },
         }
     }
 }
@@ -118,5 +128,9 @@ pub fn hsv_to_rgb(h: f32, s: f32, v: f32) -> (f32, f32, f32) {
         _ => (c, 0.0, x),
     };
     let m = v - c;
-    ((r + m).clamp(0.0, 1.0), (g + m).clamp(0.0, 1.0), (b + m).clamp(0.0, 1.0))
+    (
+        (r + m).clamp(0.0, 1.0),
+        (g + m).clamp(0.0, 1.0),
+        (b + m).clamp(0.0, 1.0),
+    )
 }

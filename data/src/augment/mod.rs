@@ -16,14 +16,16 @@ pub mod ops;
 
 use serde::{Deserialize, Serialize};
 
-pub use dataset::{AugmentedDataset, AugmentedSegDataset, EpochHandle, augment_item, augment_seg_item};
+pub use dataset::{
+    AugmentedDataset, AugmentedSegDataset, EpochHandle, augment_item, augment_seg_item,
+};
 
 use crate::geometry::{Image, Mask};
 use crate::rng::Rng;
 use jitter::{JitterDraw, apply_jitter};
 use ops::{
-    crop_resize_image, crop_resize_mask, flip_horizontal, flip_mask_horizontal, flip_mask_vertical, flip_vertical,
-    random_crop_window, random_resized_window, rotate_image, rotate_mask,
+    crop_resize_image, crop_resize_mask, flip_horizontal, flip_mask_horizontal, flip_mask_vertical,
+    flip_vertical, random_crop_window, random_resized_window, rotate_image, rotate_mask,
 };
 
 /// One transform and its parameters.
@@ -128,21 +130,45 @@ impl AugmentConfig {
         };
         let steps = if c == 1 {
             vec![
-                Step::new(1.0, Transform::RandomCrop { size: [h, w], padding: 2, fill: 0.0 }),
-                Step::new(0.5, Transform::Rotation { degrees: 10.0, fill: 0.0 }),
+                Step::new(
+                    1.0,
+                    Transform::RandomCrop {
+                        size: [h, w],
+                        padding: 2,
+                        fill: 0.0,
+                    },
+                ),
+                Step::new(
+                    0.5,
+                    Transform::Rotation {
+                        degrees: 10.0,
+                        fill: 0.0,
+                    },
+                ),
                 Step::new(0.5, jitter(0.2, 0.0, 0.0)),
             ]
         } else if h <= 64 {
             vec![
                 Step::new(0.5, Transform::HorizontalFlip),
-                Step::new(1.0, Transform::RandomCrop { size: [h, w], padding: h / 8, fill: 0.0 }),
+                Step::new(
+                    1.0,
+                    Transform::RandomCrop {
+                        size: [h, w],
+                        padding: h / 8,
+                        fill: 0.0,
+                    },
+                ),
                 Step::new(0.5, jitter(0.2, 0.2, 0.05)),
             ]
         } else {
             vec![
                 Step::new(
                     1.0,
-                    Transform::RandomResizedCrop { size: [h, w], scale: [0.08, 1.0], ratio: [0.75, 4.0 / 3.0] },
+                    Transform::RandomResizedCrop {
+                        size: [h, w],
+                        scale: [0.08, 1.0],
+                        ratio: [0.75, 4.0 / 3.0],
+                    },
                 ),
                 Step::new(0.5, Transform::HorizontalFlip),
                 Step::new(0.8, jitter(0.4, 0.4, 0.1)),
@@ -152,7 +178,12 @@ impl AugmentConfig {
     }
 
     /// Applies the pipeline to an image and optionally its mask, drawing from `rng`.
-    pub fn apply(&self, mut img: Image, mut mask: Option<Mask>, rng: &mut Rng) -> (Image, Option<Mask>) {
+    pub fn apply(
+        &self,
+        mut img: Image,
+        mut mask: Option<Mask>,
+        rng: &mut Rng,
+    ) -> (Image, Option<Mask>) {
         for step in &self.steps {
             if !rng.chance(step.p) {
                 continue;
@@ -171,7 +202,11 @@ impl AugmentConfig {
                         flip_mask_vertical(m);
                     }
                 }
-                Transform::RandomCrop { size, padding, fill } => {
+                Transform::RandomCrop {
+                    size,
+                    padding,
+                    fill,
+                } => {
                     let win = random_crop_window(h, w, *size, *padding, rng);
                     img = crop_resize_image(&img, win, None, *fill);
                     mask = mask.map(|m| crop_resize_mask(&m, win, None));
@@ -186,7 +221,12 @@ impl AugmentConfig {
                     img = rotate_image(&img, angle, *fill);
                     mask = mask.map(|m| rotate_mask(&m, angle));
                 }
-                Transform::ColorJitter { brightness, contrast, saturation, hue } => {
+                Transform::ColorJitter {
+                    brightness,
+                    contrast,
+                    saturation,
+                    hue,
+                } => {
                     let d = JitterDraw::draw(*brightness, *contrast, *saturation, *hue, rng);
                     apply_jitter(&mut img, &d);
                 }
@@ -197,6 +237,7 @@ impl AugmentConfig {
 
     /// Reads a JSON pipeline.
     pub fn from_json(text: &str) -> crate::error::Result<Self> {
-        serde_json::from_str(text).map_err(|e| crate::error::DataError::Config(format!("augmentation config: {e}")))
+        serde_json::from_str(text)
+            .map_err(|e| crate::error::DataError::Config(format!("augmentation config: {e}")))
     }
 }

@@ -56,7 +56,13 @@ pub struct Window {
 }
 
 /// A `size` window at a uniformly random place in the image padded by `padding` on every side.
-pub fn random_crop_window(h: usize, w: usize, size: [usize; 2], padding: usize, rng: &mut Rng) -> Window {
+pub fn random_crop_window(
+    h: usize,
+    w: usize,
+    size: [usize; 2],
+    padding: usize,
+    rng: &mut Rng,
+) -> Window {
     let p = padding as i64;
     let span_y = (h + 2 * padding).saturating_sub(size[0]);
     let span_x = (w + 2 * padding).saturating_sub(size[1]);
@@ -70,7 +76,13 @@ pub fn random_crop_window(h: usize, w: usize, size: [usize; 2], padding: usize, 
 
 /// A window covering a random fraction of the area in `scale` with a random aspect ratio (width/height)
 /// in `ratio` (log-uniform); ten tries, then the largest centred window with a ratio in range.
-pub fn random_resized_window(h: usize, w: usize, scale: [f32; 2], ratio: [f32; 2], rng: &mut Rng) -> Window {
+pub fn random_resized_window(
+    h: usize,
+    w: usize,
+    scale: [f32; 2],
+    ratio: [f32; 2],
+    rng: &mut Rng,
+) -> Window {
     let area = (h * w) as f32;
     let (lr0, lr1) = (ratio[0].max(1e-3).ln(), ratio[1].max(1e-3).ln());
     for _ in 0..10 {
