@@ -37,7 +37,7 @@ pub fn parse_cifar_batch(
     if bytes.is_empty() {
         return Err(DataError::invalid(path, "empty file"));
     }
-    if bytes.len() % RECORD != 0 {
+    if !bytes.len().is_multiple_of(RECORD) {
         return Err(DataError::invalid(
             path,
             format!(
