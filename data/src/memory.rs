@@ -36,6 +36,16 @@ impl ImageDataset {
         })
     }
 
+    /// The number of images.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether there are no images.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
     /// `[c, h, w]` of every image.
     pub fn shape(&self) -> [usize; 3] {
         self.shape
