@@ -6,6 +6,8 @@ mod data_cmd;
 mod lr_schedule;
 mod models;
 mod summary;
+mod train_cmd;
+mod wgpu_rebuild;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +34,8 @@ enum Command {
     AugmentPreview(augment_preview::AugmentPreviewArgs),
     /// Print or plot a learning-rate schedule step by step.
     LrSchedule(lr_schedule::LrScheduleArgs),
+    /// Train a model (default: LeNet-5 on MNIST on the CPU).
+    Train(train_cmd::TrainArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -41,5 +45,6 @@ fn main() -> anyhow::Result<()> {
         Command::Data(args) => data_cmd::run(args),
         Command::AugmentPreview(args) => augment_preview::run(args),
         Command::LrSchedule(args) => lr_schedule::run(args),
+        Command::Train(args) => train_cmd::run(args),
     }
 }

@@ -1,0 +1,69 @@
+//! Evaluation of a trained network on a dataset: mean cross-entropy, top-1 and top-5 accuracy.
+//! The test split is evaluated once, at the end of a run, with the best model; `infer`'s end-to-end
+//! test compares its answers with this code's.
+
+use burn::data::dataloader::batcher::Batcher;
+use burn::data::dataset::Dataset;
+use burn::tensor::{Device, Int, Tensor};
+use data::{ClassificationBatch, ClassificationBatcher, ImageItem};
+use model::Network;
+use serde::Serialize;
+
+use crate::classifier::Classifier;
+use crate::error::TrainError;
+
+/// Scores of a network on a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Mean cross-entropy.
+    pub loss: f64,
+    /// Top-1 accuracy in [0, 1].
+    pub top1: f64,
+    /// Top-5 accuracy in [0, 1] (equal to 1 when there are at most 5 classes).
+    pub top5: f64,
+    /// Number of images.
+    pub count: usize,
+}
+
+/// How many of `targets` are among the `k` highest `logits` of their row.
+pub fn top_k_hits(logits: Tensor<2>, targets: Tensor<1, Int>, k: usize) -> usize {
+    let [batch, classes] = logits.dims();
+    let k = k.min(classes);
+    let top = logits.argsort_descending(1).slice([0..batch, 0..k]);
+    let hits = top.equal(targets.reshape([batch, 1]).expand([batch, k])).int().sum();
+    hits.into_scalar::<i64>() as usize
+}
+
+/// Evaluate `network` (in evaluation mode) on every item of `dataset`.
+pub fn evaluate(
+    network: &Network,
+    dataset: &dyn Dataset<ImageItem>,
+    batcher: &ClassificationBatcher,
+    batch_size: usize,
+    device: &Device,
+) -> Result<Evaluation, TrainError> {
+    let n = dataset.len();
+    let (mut loss_sum, mut top1, mut top5) = (0.0f64, 0usize, 0usize);
+    let mut start = 0;
+    while start < n {
+        let end = (start + batch_size.max(1)).min(n);
+        let items = (start..end)
+            .map(|i| dataset.get(i))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| TrainError::Stopped(format!("reading evaluation item: {e}")))?;
+        let ClassificationBatch { images, targets } = batcher.batch(items, device);
+        let logits = network.forward(images);
+        let loss = Classifier::cross_entropy(logits.clone(), targets.clone()).into_scalar::<f64>();
+        loss_sum += loss * (end - start) as f64;
+        top1 += top_k_hits(logits.clone(), targets.clone(), 1);
+        top5 += top_k_hits(logits, targets, 5);
+        start = end;
+    }
+    let count = n.max(1) as f64;
+    Ok(Evaluation {
+        loss: loss_sum / count,
+        top1: top1 as f64 / count,
+        top5: top5 as f64 / count,
+        count: n,
+    })
+}

@@ -1,0 +1,213 @@
+//! The experiment: one serialisable description of a training run — model, data, preprocessing,
+//! augmentation, optimiser, regularisation, learning-rate schedule, batch size, epochs, seed and
+//! backend. Read from JSON (unknown keys are errors), overridden by command-line flags, and saved as
+//! `config.json` in the run folder, from which `--resume` and the `infer` binary read it back.
+
+use std::path::{Path, PathBuf};
+
+use data::AugmentConfig;
+use model::backend::BackendKind;
+use serde::{Deserialize, Serialize};
+
+use crate::error::TrainError;
+use crate::optimizer::OptimizerConfig;
+use crate::regularization::Regularization;
+use crate::schedule::ScheduleConfig;
+
+/// How training images are standardised before they reach the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PreprocessKind {
+    /// Per-channel mean/std from the training split (zero-centring and normalisation).
+    #[default]
+    Standardize,
+    /// PCA whitening from the training covariance.
+    Pca,
+    /// ZCA whitening from the training covariance.
+    Zca,
+    /// Pixels scaled to [0, 1] only.
+    None,
+}
+
+/// Augmentation: `"default"` (the dataset's usual recipe), `"none"`, or an explicit pipeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AugmentChoice {
+    /// A named preset: `default` or `none`.
+    Preset(String),
+    /// An explicit list of transforms.
+    Pipeline(AugmentConfig),
+}
+
+impl Default for AugmentChoice {
+    fn default() -> Self {
+        Self::Preset("none".into())
+    }
+}
+
+fn default_model() -> String {
+    "lenet5".into()
+}
+fn default_dataset() -> String {
+    "mnist".into()
+}
+fn default_batch_size() -> usize {
+    64
+}
+fn default_epochs() -> usize {
+    10
+}
+fn default_seed() -> u64 {
+    42
+}
+fn default_valid_fraction() -> f64 {
+    0.1
+}
+fn default_optimizer() -> OptimizerConfig {
+    OptimizerConfig::momentum(0.9)
+}
+fn default_schedule() -> ScheduleConfig {
+    ScheduleConfig::constant(0.01)
+}
+fn default_backend() -> BackendKind {
+    BackendKind::Flex
+}
+fn default_workers() -> usize {
+    2
+}
+
+/// Everything that defines a classification run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentConfig {
+    /// Registry name of the model (`cargo xtask models`).
+    #[serde(default = "default_model")]
+    pub model: String,
+    /// Dataset: `mnist`, `fashion-mnist`, `cifar10:DIR`, `folder:DIR`.
+    #[serde(default = "default_dataset")]
+    pub dataset: String,
+    /// Input side fed to the network (default: the dataset's own size for small models, the
+    /// model's size otherwise).
+    #[serde(default)]
+    pub input_size: Option<usize>,
+    /// Input channels fed to the network (default: the dataset's).
+    #[serde(default)]
+    pub channels: Option<usize>,
+    /// Preprocessing statistics computed from the training split.
+    #[serde(default)]
+    pub preprocess: PreprocessKind,
+    /// Training-time augmentation.
+    #[serde(default)]
+    pub augment: AugmentChoice,
+    /// Optimiser and its hyper-parameters.
+    #[serde(default = "default_optimizer")]
+    pub optimizer: OptimizerConfig,
+    /// L1 / L2 penalties added to the loss.
+    #[serde(default)]
+    pub regularization: Regularization,
+    /// Learning-rate schedule (its `lr0` is the base learning rate).
+    #[serde(default = "default_schedule")]
+    pub schedule: ScheduleConfig,
+    /// Mini-batch size.
+    #[serde(default = "default_batch_size")]
+    pub batch_size: usize,
+    /// Number of epochs.
+    #[serde(default = "default_epochs")]
+    pub epochs: usize,
+    /// Seed of initialisation, shuffling, the validation split and augmentation.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Fraction of the training split held out for validation.
+    #[serde(default = "default_valid_fraction")]
+    pub valid_fraction: f64,
+    /// Use only this many training images (before the validation split); for quick runs.
+    #[serde(default)]
+    pub train_limit: Option<usize>,
+    /// Use only this many test images.
+    #[serde(default)]
+    pub test_limit: Option<usize>,
+    /// Weight of GoogLeNet's auxiliary losses (the paper uses 0.3).
+    #[serde(default)]
+    pub aux_weight: Option<f64>,
+    /// Backend that trains the network.
+    #[serde(default = "default_backend")]
+    pub backend: BackendKind,
+    /// Data-loader worker threads.
+    #[serde(default = "default_workers")]
+    pub num_workers: usize,
+    /// Data cache folder (default: `$CNN_DATA_DIR` or `<workspace>/.cache/data`).
+    #[serde(default)]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Default for ExperimentConfig {
+    fn default() -> Self {
+        serde_json::from_str("{}").unwrap_or_else(|_| unreachable!("every field has a default"))
+    }
+}
+
+impl ExperimentConfig {
+    /// Read a config from a JSON file; unknown keys and wrong types are errors naming the file.
+    pub fn load(path: &Path) -> Result<Self, TrainError> {
+        let text = std::fs::read_to_string(path).map_err(|e| TrainError::io(path, e))?;
+        Self::from_json(&text).map_err(|e| TrainError::Config(format!("{}: {e}", path.display())))
+    }
+
+    /// Parse and validate a JSON text.
+    pub fn from_json(text: &str) -> Result<Self, TrainError> {
+        let config: Self = serde_json::from_str(text).map_err(|e| TrainError::Config(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Pretty JSON, as written to `config.json`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| unreachable!("plain data serialises"))
+    }
+
+    /// Reject values that cannot train: unknown model, empty batch, bad LR, bad split …
+    pub fn validate(&self) -> Result<(), TrainError> {
+        model::registry::lookup(&self.model)?;
+        self.dataset.parse::<data::DatasetSpec>()?;
+        if self.batch_size == 0 {
+            return Err(TrainError::Config("batch_size must be at least 1".into()));
+        }
+        if self.epochs == 0 {
+            return Err(TrainError::Config("epochs must be at least 1".into()));
+        }
+        if !(0.0..1.0).contains(&self.valid_fraction) {
+            return Err(TrainError::Config(format!(
+                "valid_fraction must be in [0, 1), got {}",
+                self.valid_fraction
+            )));
+        }
+        if let Some(c) = self.channels
+            && c != 1
+            && c != 3
+        {
+            return Err(TrainError::Config(format!("channels must be 1 or 3, got {c}")));
+        }
+        if let AugmentChoice::Preset(name) = &self.augment
+            && name != "default"
+            && name != "none"
+        {
+            return Err(TrainError::Config(format!(
+                "augment must be \"default\", \"none\" or a pipeline object, got \"{name}\""
+            )));
+        }
+        self.schedule.validate()?;
+        self.optimizer.validate()?;
+        self.regularization.validate()?;
+        Ok(())
+    }
+
+    /// The folder name a run of this config gets by default: `runs/<model>-<dataset>`.
+    pub fn default_run_name(&self) -> String {
+        let dataset: String = self
+            .dataset
+            .chars()
+            .take_while(|c| *c != ':')
+            .collect();
+        format!("{}-{}", self.model, dataset)
+    }
+}

@@ -1,0 +1,29 @@
+//! Loading a trained model back: the network config (`model.json`) and a model record (`best.bpk`,
+//! `last.bpk` or a checkpoint). A record of another architecture is an error naming the file.
+
+use std::path::Path;
+
+use burn::module::Module;
+use burn::tensor::Device;
+use model::NetworkConfig;
+
+use crate::classifier::Classifier;
+use crate::error::TrainError;
+use crate::regularization::Regularization;
+
+/// Build the network of `config` on `device` and load the weights in `path`, in evaluation mode.
+pub fn load_classifier(config: &NetworkConfig, path: &Path, device: &Device) -> Result<Classifier, TrainError> {
+    let network = config.init(device)?;
+    let fresh = Classifier::new(network, Regularization::none(), 0.0);
+    if !path.is_file() {
+        return Err(TrainError::Checkpoint {
+            path: path.to_path_buf(),
+            problem: "no such file".into(),
+        });
+    }
+    let loaded = fresh.try_load_file(path).map_err(|e| TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        problem: format!("cannot be loaded into this architecture: {e}"),
+    })?;
+    Ok(loaded.valid())
+}

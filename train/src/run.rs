@@ -1,0 +1,227 @@
+//! A classification run with Burn's `SupervisedTraining` + `Learner`: our schedulers, optimisers,
+//! penalties, atomic checkpoints, `metrics.csv`, the best model by validation accuracy, one
+//! evaluation of the test split with that model, `curves.png` and `summary.json`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use burn::data::dataloader::DataLoaderBuilder;
+use burn::module::Module;
+use burn::train::checkpoint::{Checkpoint, ComposedCheckpointingStrategy, KeepLastNCheckpoints, MetricCheckpointingStrategy};
+use burn::train::logger::FileMetricLogger;
+use burn::train::metric::store::{Aggregate, Direction, Split};
+use burn::train::metric::{AccuracyMetric, LearningRateMetric, LossMetric, TopKAccuracyMetric};
+use burn::train::{Learner, SupervisedTraining};
+use data::ClassificationBatcher;
+use serde::Serialize;
+
+use crate::atomic::write_atomic;
+use crate::checkpoint::{AtomicCheckpointer, checkpoint_path};
+use crate::classifier::Classifier;
+use crate::curves::plot_curves;
+use crate::error::TrainError;
+use crate::evaluate::{Evaluation, evaluate};
+use crate::metrics_csv::MetricsTable;
+use crate::recorder::{EpochRecorder, RecorderState};
+use crate::renderer::PlainRenderer;
+use crate::run_dir::{RunOptions, checkpoint_dir, config_path, plan_run};
+use crate::schedule::Scheduler;
+use crate::setup::{load_data, prepare};
+
+/// What `summary.json` holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    /// The run folder.
+    pub run_dir: String,
+    /// Registry name of the model.
+    pub model: String,
+    /// Dataset name.
+    pub dataset: String,
+    /// Backend that trained.
+    pub backend: String,
+    /// Epochs completed.
+    pub epochs: usize,
+    /// Epoch of the best validation accuracy (its model is `best.bpk`).
+    pub best_epoch: usize,
+    /// Best validation top-1 accuracy.
+    pub best_valid_accuracy: f64,
+    /// Test top-1 accuracy of the best model.
+    pub test_accuracy: f64,
+    /// Test top-5 accuracy of the best model.
+    pub test_top5: f64,
+    /// Test loss of the best model.
+    pub test_loss: f64,
+    /// Test images evaluated.
+    pub test_images: usize,
+    /// Mean training images per second over the epochs.
+    pub train_images_per_second: f64,
+    /// Trainable parameters.
+    pub parameters: usize,
+    /// Wall time of this invocation (data loading, training, evaluation).
+    pub wall_seconds: f64,
+}
+
+fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), TrainError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| TrainError::Config(e.to_string()))?;
+    write_atomic(path, text.as_bytes())
+}
+
+/// Train a classifier as `config` describes; see [`crate::run_dir`] for the folder it writes.
+pub fn run_classification(config: crate::ExperimentConfig, opts: &RunOptions) -> Result<RunSummary, TrainError> {
+    let started = Instant::now();
+    let plan = plan_run(config, opts)?;
+    let (dir, config, start_epoch) = (plan.dir, plan.config, plan.start_epoch);
+    config.validate()?;
+    std::fs::create_dir_all(&dir).map_err(|e| TrainError::io(&dir, e))?;
+    write_atomic(&config_path(&dir), config.to_json().as_bytes())?;
+    if start_epoch > 0 {
+        println!("resuming {} after epoch {start_epoch}", dir.display());
+    } else {
+        println!("run folder {}", dir.display());
+    }
+
+    let device = config.backend.autodiff_device()?;
+    device.seed(config.seed);
+    let data = load_data(&config)?;
+    let pre_path = dir.join("preprocessing.json");
+    let saved_pre = (start_epoch > 0 && pre_path.is_file()).then_some(pre_path.as_path());
+    let prepared = prepare(&config, data, saved_pre, start_epoch)?;
+    prepared.preprocessing.save(&pre_path)?;
+    save_json(&dir.join("model.json"), &prepared.network)?;
+    let train_len = burn::data::dataset::Dataset::len(&prepared.train);
+    println!(
+        "{} on {}: {} training, {} validation, {} test images, input {:?}, backend {}",
+        config.model,
+        prepared.dataset_name,
+        train_len,
+        burn::data::dataset::Dataset::len(&prepared.valid),
+        prepared.test.len(),
+        prepared.network.input_shape(),
+        config.backend
+    );
+
+    let network = prepared.network.init(&device)?;
+    let parameters = model::params::trainable_params(&network);
+    let aux_weight = config.aux_weight.unwrap_or(0.3);
+    let classifier = Classifier::new(network, config.regularization, aux_weight);
+    let iterations_per_epoch = train_len.div_ceil(config.batch_size) as u64;
+    let scheduler = Scheduler::new(config.schedule, iterations_per_epoch)?;
+    let optimizer = config.optimizer.init()?;
+
+    let batcher = ClassificationBatcher::new(prepared.preprocessing.clone());
+    let loader_train = DataLoaderBuilder::new(batcher.clone())
+        .batch_size(config.batch_size)
+        .shuffle(config.seed)
+        .num_workers(config.num_workers)
+        .build(prepared.train);
+    let loader_valid = DataLoaderBuilder::new(batcher.clone())
+        .batch_size(config.batch_size)
+        .num_workers(config.num_workers)
+        .build(prepared.valid);
+
+    let csv = dir.join("metrics.csv");
+    let mut table = if start_epoch > 0 && csv.is_file() { MetricsTable::load(&csv)? } else { MetricsTable::default() };
+    table.truncate_after(start_epoch);
+    let state = Arc::new(Mutex::new(RecorderState { table, non_finite: None }));
+    let interactive = std::io::stdout().is_terminal();
+    let training = SupervisedTraining::new(&dir, loader_train, loader_valid);
+    let recorder = EpochRecorder::new(state.clone(), csv.clone(), training.interrupter(), !interactive);
+    let ckpt = checkpoint_dir(&dir);
+    let mut training = training
+        .metrics((AccuracyMetric::new(), LossMetric::new(), TopKAccuracyMetric::new(5)))
+        .metric_train_numeric(LearningRateMetric::new())
+        .with_custom_checkpointers(
+            AtomicCheckpointer::new(&ckpt, "model"),
+            AtomicCheckpointer::new(&ckpt, "optim"),
+            AtomicCheckpointer::new(&ckpt, "scheduler"),
+        )
+        .with_checkpointing_strategy(
+            ComposedCheckpointingStrategy::builder()
+                .add(KeepLastNCheckpoints::new(2))
+                .add(MetricCheckpointingStrategy::new(
+                    &AccuracyMetric::new(),
+                    Aggregate::Mean,
+                    Direction::Highest,
+                    Split::Valid,
+                ))
+                .build(),
+        )
+        .with_metric_logger(FileMetricLogger::new(dir.clone()))
+        .with_metric_logger(recorder)
+        .num_epochs(config.epochs);
+    if !interactive {
+        training = training.renderer(Box::new(PlainRenderer::new(Duration::from_secs(15))));
+    }
+    if start_epoch > 0 {
+        training = training.checkpoint(start_epoch);
+    }
+    let result = training.launch(Learner::new(classifier, optimizer, scheduler));
+
+    let table = state.lock().map(|s| s.table.clone()).unwrap_or_default();
+    let non_finite = state.lock().ok().and_then(|s| s.non_finite.clone());
+    if !table.rows.is_empty() {
+        plot_curves(&table, &dir.join("curves.png"))?;
+    }
+    if let Some(message) = non_finite {
+        return Err(TrainError::Stopped(message));
+    }
+    if let Some(error) = result.error {
+        return Err(TrainError::Stopped(error.to_string()));
+    }
+    let last_bytes = result.model.into_record().checkpoint_into_bytes().map_err(|e| TrainError::Checkpoint {
+        path: dir.join("last.bpk"),
+        problem: e.to_string(),
+    })?;
+    write_atomic(&dir.join("last.bpk"), &last_bytes)?;
+    if let Some(interruption) = result.interrupted {
+        return Err(TrainError::Stopped(format!(
+            "interrupted ({interruption:?}); continue with --resume"
+        )));
+    }
+
+    let (best_epoch, best_valid_accuracy) = table
+        .split("valid")
+        .map(|r| (r.epoch, r.top1))
+        .fold((0, f64::NEG_INFINITY), |best, cur| if cur.1 > best.1 { cur } else { best });
+    let best_src = checkpoint_path(&ckpt, "model", best_epoch);
+    let best_bytes = std::fs::read(&best_src).map_err(|e| TrainError::io(&best_src, e))?;
+    write_atomic(&dir.join("best.bpk"), &best_bytes)?;
+
+    let test = test_best(&dir, &prepared.network, &batcher, &*prepared.test, config.batch_size, &config)?;
+    let epochs = table.split("train").map(|r| r.epoch).max().unwrap_or(0);
+    let speeds: Vec<f64> = table.split("train").map(|r| r.images_per_second).collect();
+    let summary = RunSummary {
+        run_dir: dir.display().to_string(),
+        model: config.model.clone(),
+        dataset: prepared.dataset_name.clone(),
+        backend: config.backend.to_string(),
+        epochs,
+        best_epoch,
+        best_valid_accuracy,
+        test_accuracy: test.top1,
+        test_top5: test.top5,
+        test_loss: test.loss,
+        test_images: test.count,
+        train_images_per_second: speeds.iter().sum::<f64>() / speeds.len().max(1) as f64,
+        parameters,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    };
+    save_json(&dir.join("summary.json"), &summary)?;
+    Ok(summary)
+}
+
+/// Evaluate `best.bpk` once on the test split, on the backend's inference device.
+fn test_best(
+    dir: &Path,
+    network: &model::NetworkConfig,
+    batcher: &ClassificationBatcher,
+    test: &dyn burn::data::dataset::Dataset<data::ImageItem>,
+    batch_size: usize,
+    config: &crate::ExperimentConfig,
+) -> Result<Evaluation, TrainError> {
+    let device = config.backend.device()?;
+    let best = crate::load::load_classifier(network, &dir.join("best.bpk"), &device)?;
+    evaluate(&best.network, test, batcher, batch_size.max(256), &device)
+}

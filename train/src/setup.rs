@@ -1,0 +1,123 @@
+//! Everything a run prepares before the learner starts: data splits, preprocessing statistics from
+//! the training split, augmentation, the network's config and the loaders.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use burn::data::dataset::Dataset;
+use data::{
+    AugmentConfig, AugmentedDataset, ClassificationData, DatasetSpec, ImageItem, InputSpec, Normalize, Preprocessing,
+    WhiteningKind, default_cache_dir, load_classification,
+};
+use model::NetworkConfig;
+use model::registry::{self, ModelArgs};
+
+use crate::error::TrainError;
+use crate::experiment::{AugmentChoice, ExperimentConfig, PreprocessKind};
+use crate::split::{Subset, train_valid_indices};
+
+/// The datasets and recipes of one run.
+pub struct Prepared {
+    /// The network's configuration (saved as `model.json`).
+    pub network: NetworkConfig,
+    /// Preprocessing (saved as `preprocessing.json`).
+    pub preprocessing: Preprocessing,
+    /// Augmented training subset.
+    pub train: AugmentedDataset<Arc<Subset<ImageItem>>>,
+    /// Validation subset (held out of the training split).
+    pub valid: Subset<ImageItem>,
+    /// Test split.
+    pub test: Arc<dyn Dataset<ImageItem>>,
+    /// Dataset name.
+    pub dataset_name: String,
+}
+
+/// Load the data of `config` (fetching it if needed).
+pub fn load_data(config: &ExperimentConfig) -> Result<ClassificationData, TrainError> {
+    let spec: DatasetSpec = config.dataset.parse()?;
+    let cache = config.data_dir.clone().unwrap_or_else(default_cache_dir);
+    Ok(load_classification(&spec, &cache)?)
+}
+
+/// The network config for `config` on data with `classes` classes of native shape `native`.
+pub fn network_config(
+    config: &ExperimentConfig,
+    classes: usize,
+    native: Option<[usize; 3]>,
+) -> Result<NetworkConfig, TrainError> {
+    let entry = registry::lookup(&config.model)?;
+    let channels = config.channels.or(native.map(|s| s[0])).unwrap_or(3);
+    let input_size = config.input_size.unwrap_or(match native {
+        Some([_, h, _]) if entry.default_input <= 64 => h,
+        _ => entry.default_input,
+    });
+    Ok(entry.config(ModelArgs {
+        num_classes: classes,
+        in_channels: channels,
+        input_size,
+    }))
+}
+
+/// Build every dataset and recipe of a run; statistics come from the training subset only, or from
+/// `saved_preprocessing` when resuming.
+pub fn prepare(
+    config: &ExperimentConfig,
+    data: ClassificationData,
+    saved_preprocessing: Option<&Path>,
+    start_epoch: usize,
+) -> Result<Prepared, TrainError> {
+    let native = data.shape;
+    let network = network_config(config, data.classes.len(), native)?;
+    let [channels, size, _] = network.input_shape();
+    let input = InputSpec::new(channels, size, size);
+
+    let (train_idx, valid_idx) =
+        train_valid_indices(data.train.len(), config.train_limit, config.valid_fraction, config.seed);
+    if train_idx.is_empty() || valid_idx.is_empty() {
+        return Err(TrainError::Config(format!(
+            "the split leaves {} training and {} validation images; raise train_limit or valid_fraction",
+            train_idx.len(),
+            valid_idx.len()
+        )));
+    }
+    let train = Arc::new(Subset::new(data.train.clone(), train_idx));
+    let valid = Subset::new(data.train.clone(), valid_idx);
+    let test: Arc<dyn Dataset<ImageItem>> = match config.test_limit {
+        Some(n) if n < data.test.len() => Arc::new(Subset::new(data.test.clone(), (0..n).collect())),
+        _ => data.test.clone(),
+    };
+
+    let classes = data.classes.clone();
+    let preprocessing = match saved_preprocessing {
+        Some(path) => Preprocessing::load(path)?,
+        None => match config.preprocess {
+            PreprocessKind::Standardize => Preprocessing::standardize(&*train, input, classes)?,
+            PreprocessKind::Pca | PreprocessKind::Zca => {
+                let kind = if config.preprocess == PreprocessKind::Pca {
+                    WhiteningKind::Pca
+                } else {
+                    WhiteningKind::Zca
+                };
+                Preprocessing::whiten(&*train, input, kind, 0.1, 10_000, classes)?
+            }
+            PreprocessKind::None => Preprocessing::new(input, Normalize::None, classes)?,
+        },
+    };
+
+    let augment = match &config.augment {
+        // Augmentation works on the stored images, before they are fitted to the input size.
+        AugmentChoice::Preset(name) if name == "default" => AugmentConfig::default_for(native.unwrap_or(input.shape())),
+        AugmentChoice::Pipeline(pipeline) => pipeline.clone(),
+        _ => AugmentConfig::none(),
+    };
+    let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
+    let train = AugmentedDataset::new(train, augment, config.seed).starting_at_epoch(epoch);
+    Ok(Prepared {
+        network,
+        preprocessing,
+        train,
+        valid,
+        test,
+        dataset_name: data.name,
+    })
+}
