@@ -84,25 +84,42 @@ impl Mask {
     }
 }
 
+/// Source index pairs and weights of a bilinear resize along one axis (half-pixel centres, edges
+/// extended).
+fn axis_weights(len: usize, out: usize) -> Vec<(usize, usize, f32)> {
+    let scale = len as f32 / out.max(1) as f32;
+    let max = len.saturating_sub(1);
+    (0..out)
+        .map(|i| {
+            let src = ((i as f32 + 0.5) * scale - 0.5).clamp(0.0, max as f32);
+            let i0 = (src.floor() as usize).min(max);
+            let i1 = (i0 + 1).min(max);
+            (i0, i1, src - i0 as f32)
+        })
+        .collect()
+}
+
 /// Resizes `img` to `out_h × out_w` bilinearly (edge values are extended, not filled).
 pub fn resize_bilinear(img: &Image, out_h: usize, out_w: usize) -> Image {
     let [c, h, w] = img.shape;
     if (h, w) == (out_h, out_w) {
         return img.clone();
     }
-    let (sy, sx) = (
-        h as f32 / out_h.max(1) as f32,
-        w as f32 / out_w.max(1) as f32,
-    );
     let mut out = Image::filled([c, out_h, out_w], 0.0);
-    let max_y = h.saturating_sub(1) as f32;
-    let max_x = w.saturating_sub(1) as f32;
+    if h == 0 || w == 0 || img.data.len() < c * h * w {
+        return out;
+    }
+    let ys = axis_weights(h, out_h);
+    let xs = axis_weights(w, out_w);
     for ch in 0..c {
-        for y in 0..out_h {
-            let src_y = ((y as f32 + 0.5) * sy - 0.5).clamp(0.0, max_y);
-            for x in 0..out_w {
-                let src_x = ((x as f32 + 0.5) * sx - 0.5).clamp(0.0, max_x);
-                out.data[(ch * out_h + y) * out_w + x] = img.sample(ch, src_y, src_x, 0.0);
+        let plane = &img.data[ch * h * w..(ch + 1) * h * w];
+        let dst = &mut out.data[ch * out_h * out_w..(ch + 1) * out_h * out_w];
+        for (row, &(y0, y1, fy)) in dst.chunks_exact_mut(out_w.max(1)).zip(&ys) {
+            let (r0, r1) = (&plane[y0 * w..(y0 + 1) * w], &plane[y1 * w..(y1 + 1) * w]);
+            for (o, &(x0, x1, fx)) in row.iter_mut().zip(&xs) {
+                let top = r0[x0] + (r0[x1] - r0[x0]) * fx;
+                let bottom = r1[x0] + (r1[x1] - r1[x0]) * fx;
+                *o = top + (bottom - top) * fy;
             }
         }
     }
@@ -141,18 +158,26 @@ pub fn crop_image(
 ) -> Image {
     let [c, h, w] = img.shape;
     let mut out = Image::filled([c, out_h, out_w], fill);
+    if img.data.len() < c * h * w {
+        return out;
+    }
+    // The columns of the window that fall inside the image.
+    let x_from = left.clamp(0, w as i64);
+    let x_to = (left + out_w as i64).clamp(0, w as i64);
+    if x_to <= x_from {
+        return out;
+    }
+    let (sx0, sx1) = (x_from as usize, x_to as usize);
+    let dx0 = (x_from - left) as usize;
     for ch in 0..c {
         for y in 0..out_h {
             let sy = top + y as i64;
             if sy < 0 || sy >= h as i64 {
                 continue;
             }
-            for x in 0..out_w {
-                let sx = left + x as i64;
-                if sx >= 0 && sx < w as i64 {
-                    out.data[(ch * out_h + y) * out_w + x] = img.at(ch, sy as usize, sx as usize);
-                }
-            }
+            let src = (ch * h + sy as usize) * w;
+            let dst = (ch * out_h + y) * out_w + dx0;
+            out.data[dst..dst + (sx1 - sx0)].copy_from_slice(&img.data[src + sx0..src + sx1]);
         }
     }
     out

@@ -154,10 +154,17 @@ fn shorter_side_size(ih: usize, iw: usize, h: usize, w: usize) -> (usize, usize)
 /// Pixels of `shape` as an [`Image`] on the 0–1 scale.
 pub fn to_image(pixels: &Pixels, shape: [usize; 3]) -> Image {
     let n: usize = shape.iter().product();
-    Image {
-        shape,
-        data: (0..n).map(|i| pixels.value(i)).collect(),
-    }
+    let pad = std::iter::repeat(0.0f32);
+    let data = match pixels {
+        Pixels::U8(v) => v
+            .iter()
+            .map(|&b| f32::from(b) / 255.0)
+            .chain(pad)
+            .take(n)
+            .collect(),
+        Pixels::F32(v) => v.iter().copied().chain(pad).take(n).collect(),
+    };
+    Image { shape, data }
 }
 
 /// Converts stored pixels to the input's channels and size, on the 0–1 scale (not yet normalised).
