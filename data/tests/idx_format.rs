@@ -4,8 +4,6 @@
 use std::io::Write;
 use std::path::Path;
 
-use burn::data::dataset::Dataset;
-
 use data::idx::{encode_idx, parse_idx, read_idx};
 use data::idx_folder::{IDX_FILES, load_idx_folder};
 use data::mnist::{MNIST, parse_csv};
