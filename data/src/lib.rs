@@ -39,6 +39,7 @@ pub mod decode;
 pub mod digits_seg;
 pub mod eigen;
 pub mod error;
+pub mod export;
 pub mod fashion;
 pub mod folder;
 pub mod geometry;
