@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::TrainError;
 use crate::optimizer::OptimizerConfig;
 use crate::regularization::Regularization;
-use crate::schedule::ScheduleConfig;
+use crate::schedule::{Decay, ScheduleConfig, TimeUnit};
 
 /// How training images are standardised before they reach the network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -52,10 +52,10 @@ fn default_dataset() -> String {
     "mnist".into()
 }
 fn default_batch_size() -> usize {
-    64
+    128
 }
 fn default_epochs() -> usize {
-    10
+    12
 }
 fn default_seed() -> u64 {
     42
@@ -64,10 +64,14 @@ fn default_valid_fraction() -> f64 {
     0.1
 }
 fn default_optimizer() -> OptimizerConfig {
-    OptimizerConfig::momentum(0.9)
+    OptimizerConfig::nesterov(0.9).with_weight_decay(5e-4)
 }
 fn default_schedule() -> ScheduleConfig {
-    ScheduleConfig::constant(0.01)
+    // Cosine annealing over the whole run (a period of 0 is resolved to the run's length).
+    ScheduleConfig::new(0.05, Decay::Cosine { min_lr: 0.0, period: 0 })
+}
+fn default_augment() -> AugmentChoice {
+    AugmentChoice::Preset("default".into())
 }
 fn default_backend() -> BackendKind {
     BackendKind::Flex
@@ -97,7 +101,7 @@ pub struct ExperimentConfig {
     #[serde(default)]
     pub preprocess: PreprocessKind,
     /// Training-time augmentation.
-    #[serde(default)]
+    #[serde(default = "default_augment")]
     pub augment: AugmentChoice,
     /// Optimiser and its hyper-parameters.
     #[serde(default = "default_optimizer")]
@@ -195,10 +199,25 @@ impl ExperimentConfig {
                 "augment must be \"default\", \"none\" or a pipeline object, got \"{name}\""
             )));
         }
-        self.schedule.validate()?;
+        self.resolved_schedule(1).validate()?;
         self.optimizer.validate()?;
         self.regularization.validate()?;
         Ok(())
+    }
+
+    /// The schedule with a cosine period of 0 resolved to the whole run (`epochs`, or `epochs ×
+    /// iterations_per_epoch` when the schedule counts iterations).
+    pub fn resolved_schedule(&self, iterations_per_epoch: u64) -> ScheduleConfig {
+        let mut schedule = self.schedule;
+        if let Decay::Cosine { min_lr, period: 0 } = schedule.decay {
+            let epochs = self.epochs as u64;
+            let period = match schedule.unit {
+                TimeUnit::Epoch => epochs,
+                TimeUnit::Iteration => epochs * iterations_per_epoch.max(1),
+            };
+            schedule.decay = Decay::Cosine { min_lr, period: period.max(1) };
+        }
+        schedule
     }
 
     /// The folder name a run of this config gets by default: `runs/<model>-<dataset>`.

@@ -107,7 +107,7 @@ pub fn run_classification(config: crate::ExperimentConfig, opts: &RunOptions) ->
     let aux_weight = config.aux_weight.unwrap_or(0.3);
     let classifier = Classifier::new(network, config.regularization, aux_weight);
     let iterations_per_epoch = train_len.div_ceil(config.batch_size) as u64;
-    let scheduler = Scheduler::new(config.schedule, iterations_per_epoch)?;
+    let scheduler = Scheduler::new(config.resolved_schedule(iterations_per_epoch), iterations_per_epoch)?;
     let optimizer = config.optimizer.init()?;
 
     let batcher = ClassificationBatcher::new(prepared.preprocessing.clone());

@@ -4,7 +4,7 @@
 //! The values come from `train::schedule::lr_at`, the same closed form the training scheduler
 //! uses; the formulas are documented in `train::schedule`. The chart is drawn with plotters'
 //! bitmap backend, its text with a TrueType font read at run time (DejaVu Sans from the
-//! `fonts-dejavu-core` package, or the file named by `XTASK_FONT`), and saved as PNG.
+//! `fonts-dejavu-core` package, or the file named by `CNN_FONT`), and saved as PNG.
 
 use std::path::{Path, PathBuf};
 
@@ -171,36 +171,9 @@ fn print_table(series: &[Series]) {
     }
 }
 
-/// Font files tried, in order, after `XTASK_FONT`.
-const FONT_CANDIDATES: [&str; 5] = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
-    "/Library/Fonts/Arial Unicode.ttf",
-];
-
-/// Registers a TrueType font as plotters' `sans-serif` (once per process).
+/// Registers a TrueType font as plotters' `sans-serif` (shared with the training curves).
 pub fn register_font() -> anyhow::Result<()> {
-    static REGISTERED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
-    let result = REGISTERED.get_or_init(|| {
-        let from_env = std::env::var_os("XTASK_FONT").map(PathBuf::from);
-        let path = from_env
-            .into_iter()
-            .chain(FONT_CANDIDATES.iter().map(PathBuf::from))
-            .find(|p| p.is_file())
-            .ok_or_else(|| {
-                "no TrueType font found for the chart's text: install DejaVu Sans \
-                 (`apt-get install fonts-dejavu-core`) or set XTASK_FONT=/path/to/font.ttf"
-                    .to_string()
-            })?;
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        // plotters keeps registered fonts for the whole process and wants 'static bytes.
-        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-        plotters::style::register_font("sans-serif", FontStyle::Normal, bytes)
-            .map_err(|_| format!("{} is not a usable TrueType font", path.display()))
-    });
-    result.clone().map_err(anyhow::Error::msg)
+    train::plot::register_font().map_err(anyhow::Error::msg)
 }
 
 const COLOURS: [RGBColor; 5] = [

@@ -2,7 +2,9 @@
 //! plot learning-rate schedules, train, benchmark). Each sub-command lives in its own module.
 
 mod augment_preview;
+mod bench;
 mod data_cmd;
+mod export_samples;
 mod lr_schedule;
 mod models;
 mod summary;
@@ -36,6 +38,10 @@ enum Command {
     LrSchedule(lr_schedule::LrScheduleArgs),
     /// Train a model (default: LeNet-5 on MNIST on the CPU).
     Train(train_cmd::TrainArgs),
+    /// Write real dataset images as PNG files named with their class.
+    ExportSamples(export_samples::ExportSamplesArgs),
+    /// Training or inference throughput (images/s) per model and backend.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -46,5 +52,7 @@ fn main() -> anyhow::Result<()> {
         Command::AugmentPreview(args) => augment_preview::run(args),
         Command::LrSchedule(args) => lr_schedule::run(args),
         Command::Train(args) => train_cmd::run(args),
+        Command::ExportSamples(args) => export_samples::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

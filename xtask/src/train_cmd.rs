@@ -147,11 +147,6 @@ pub fn experiment(a: &TrainArgs) -> anyhow::Result<ExperimentConfig> {
         c.regularization.l2 = v;
     }
     c.schedule = schedule_from_flags(c.schedule, a)?;
-    if let Decay::Cosine { period: 0, min_lr } = c.schedule.decay {
-        // `--schedule cosine` anneals over the whole run, epoch by epoch.
-        c.schedule.unit = TimeUnit::Epoch;
-        c.schedule.decay = Decay::Cosine { min_lr, period: c.epochs as u64 };
-    }
     if let Some(v) = &a.augment {
         c.augment = AugmentChoice::Preset(v.clone());
     }
