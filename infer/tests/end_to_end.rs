@@ -32,6 +32,8 @@ fn fixture() -> &'static Fixture {
         let run = root.join("run");
         let mut config = ExperimentConfig::default();
         config.epochs = 2;
+        config.batch_size = 32;
+        config.augment = train::experiment::AugmentChoice::Preset("none".into());
         config.train_limit = Some(4000);
         config.test_limit = Some(500);
         run_classification(config, &RunOptions { out: Some(run.clone()), resume: false, epochs: None })

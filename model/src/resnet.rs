@@ -9,10 +9,15 @@
 //! | resnet101 | bottleneck | 3-4-23-3 | 44,549,160 |
 //! | resnet152 | bottleneck | 3-8-36-3 | 60,192,808 |
 //!
+//! | resnet20/32/44/56/110 | basic | 3 stages of (depth − 2)/6 | ResNet-20: 272,474 (10 classes) |
+//!
 //! ImageNet stem: 7×7/2 convolution (64 maps), batch norm, ReLU, 3×3/2 max pool — a 224 px input
 //! reaches the stages at 56×56 and the global average pool at 7×7. Small-input stem (the paper's
 //! CIFAR section): 3×3/1 convolution and no max pool, so a 32 px input reaches the pool at 4×4.
 //! Stages have widths 64, 128, 256, 512 (×4 for bottlenecks); stages 2–4 halve the resolution.
+//! The CIFAR networks of the paper's section 4.2 (ResNet-20 … 110) have three stages of 16, 32 and
+//! 64 maps on the small stem; shape changes use projection shortcuts (the paper's option B — its
+//! table quotes option A, identity with zero padding, hence ResNet-20's 0.27 M).
 //! Initialisation follows torchvision: He fan-out for convolutions, γ = 1, β = 0.
 
 use burn::config::Config;
@@ -29,14 +34,32 @@ use crate::init::InitScheme;
 use crate::resnet_block::{BlockKind, ResidualBlock};
 use crate::trace::Trace;
 
-/// Block kind and units per stage for the paper's depths.
-pub fn depth_layout(depth: usize) -> Option<(BlockKind, [usize; 4])> {
+/// Block kind, units per stage and stage widths of a depth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Residual unit.
+    pub kind: BlockKind,
+    /// Units per stage.
+    pub units: Vec<usize>,
+    /// Width of each stage (before the bottleneck expansion).
+    pub widths: Vec<usize>,
+}
+
+/// The paper's depths: 18/34/50/101/152 (ImageNet, four stages of 64–512 maps) and 20/32/44/56/110
+/// (its CIFAR-10 section 4.2: three stages of 16, 32, 64 maps with n = (depth − 2)/6 basic units).
+pub fn depth_layout(depth: usize) -> Option<Layout> {
+    let imagenet = |kind, units: [usize; 4]| Layout { kind, units: units.to_vec(), widths: vec![64, 128, 256, 512] };
     Some(match depth {
-        18 => (BlockKind::Basic, [2, 2, 2, 2]),
-        34 => (BlockKind::Basic, [3, 4, 6, 3]),
-        50 => (BlockKind::Bottleneck, [3, 4, 6, 3]),
-        101 => (BlockKind::Bottleneck, [3, 4, 23, 3]),
-        152 => (BlockKind::Bottleneck, [3, 8, 36, 3]),
+        18 => imagenet(BlockKind::Basic, [2, 2, 2, 2]),
+        34 => imagenet(BlockKind::Basic, [3, 4, 6, 3]),
+        50 => imagenet(BlockKind::Bottleneck, [3, 4, 6, 3]),
+        101 => imagenet(BlockKind::Bottleneck, [3, 4, 23, 3]),
+        152 => imagenet(BlockKind::Bottleneck, [3, 8, 36, 3]),
+        20 | 32 | 44 | 56 | 110 => Layout {
+            kind: BlockKind::Basic,
+            units: vec![(depth - 2) / 6; 3],
+            widths: vec![16, 32, 64],
+        },
         _ => return None,
     })
 }
@@ -78,13 +101,15 @@ pub struct ResNet {
 impl ResNetConfig {
     /// Build the network.
     pub fn init(&self, device: &Device) -> Result<ResNet, ModelError> {
-        let (kind, units) = depth_layout(self.depth).ok_or_else(|| {
+        let Layout { kind, units, widths } = depth_layout(self.depth).ok_or_else(|| {
             ModelError::invalid(
                 "ResNet",
-                format!("depth {} is not one of 18, 34, 50, 101, 152", self.depth),
+                format!("depth {} is not one of 18, 34, 50, 101, 152, 20, 32, 44, 56, 110", self.depth),
             )
         })?;
-        let min = if self.small_input { 8 } else { 32 };
+        // The CIFAR depths always use the small stem.
+        let small_input = self.small_input || widths.len() == 3;
+        let min = if small_input { 8 } else { 32 };
         if self.input_size < min {
             return Err(ModelError::invalid(
                 "ResNet",
@@ -99,15 +124,17 @@ impl ResNetConfig {
                 ),
             ));
         }
-        let stem = if self.small_input {
-            ConvSpec::new(self.in_channels, 64, 3, 1)
+        let stem_width = widths[0];
+        let stem = if small_input {
+            ConvSpec::new(self.in_channels, stem_width, 3, 1)
         } else {
-            ConvSpec::new(self.in_channels, 64, 7, 3).stride(2)
+            ConvSpec::new(self.in_channels, stem_width, 7, 3).stride(2)
         };
-        let mut c_in = 64;
+        let mut c_in = stem_width;
+        let last_width = widths[widths.len() - 1];
         let stages = units
             .iter()
-            .zip([64, 128, 256, 512])
+            .zip(widths)
             .enumerate()
             .map(|(s, (&n, width))| {
                 (0..n)
@@ -130,11 +157,11 @@ impl ResNetConfig {
             .collect();
         Ok(ResNet {
             stem: stem.no_bias().init(self.init, device),
-            stem_bn: BatchNormConfig::new(64).init(device),
-            stem_pool: !self.small_input,
+            stem_bn: BatchNormConfig::new(stem_width).init(device),
+            stem_pool: !small_input,
             stages,
             fc: linear(
-                512 * kind.expansion(),
+                last_width * kind.expansion(),
                 self.num_classes,
                 InitScheme::Default,
                 device,

@@ -90,3 +90,11 @@ fn batch_norm_running_statistics_are_not_parameters() {
     // Burn's own count includes running mean and variance.
     assert_eq!(burn::module::Module::num_params(&bn), 64);
 }
+
+#[test]
+fn resnet20_cifar_count_by_hand() {
+    // Stem 3·16·9 + BN 32 = 464; stage 1: 6 × (16·16·9 + 32) = 14,016; stage 2: 16→32 conv, 32·32·9,
+    // projection 16·32 (+ BNs) = 14,528, then 4 × (32·32·9 + 64) = 37,120; stage 3: 57,728 +
+    // 4 × (64·64·9 + 128) = 147,968; fc 64·10 + 10 = 650. Total 272,474 (option-B shortcuts).
+    assert_eq!(count("resnet20", 10, 3, 32), 272_474);
+}
