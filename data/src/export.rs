@@ -12,7 +12,13 @@ use crate::item::ImageItem;
 /// A class name made safe for a file name (`T-shirt/top` → `T-shirt-top`).
 pub fn file_safe(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -21,34 +27,59 @@ pub fn item_image(item: &ImageItem) -> Result<DynamicImage> {
     let [c, h, w] = item.shape;
     let px = item.pixels.to_u8();
     let bad = |what: &str| DataError::Config(format!("cannot export a {c}×{h}×{w} image: {what}"));
-    let (w32, h32) = (u32::try_from(w).map_err(|_| bad("too wide"))?, u32::try_from(h).map_err(|_| bad("too tall"))?);
+    let (w32, h32) = (
+        u32::try_from(w).map_err(|_| bad("too wide"))?,
+        u32::try_from(h).map_err(|_| bad("too tall"))?,
+    );
     match c {
-        1 => GrayImage::from_raw(w32, h32, px).map(DynamicImage::ImageLuma8).ok_or_else(|| bad("pixel count")),
+        1 => GrayImage::from_raw(w32, h32, px)
+            .map(DynamicImage::ImageLuma8)
+            .ok_or_else(|| bad("pixel count")),
         3 => {
             // CHW → HWC.
             let plane = h * w;
-            let hwc: Vec<u8> = (0..plane).flat_map(|i| [px[i], px[plane + i], px[2 * plane + i]]).collect();
-            RgbImage::from_raw(w32, h32, hwc).map(DynamicImage::ImageRgb8).ok_or_else(|| bad("pixel count"))
+            let hwc: Vec<u8> = (0..plane)
+                .flat_map(|i| [px[i], px[plane + i], px[2 * plane + i]])
+                .collect();
+            RgbImage::from_raw(w32, h32, hwc)
+                .map(DynamicImage::ImageRgb8)
+                .ok_or_else(|| bad("pixel count"))
         }
         _ => Err(bad("only 1 or 3 channels")),
     }
 }
 
 /// Write the first `n` images of `dataset` to `out` as `<index>_<class>.png`; returns how many.
-pub fn export_samples(dataset: &dyn Dataset<ImageItem>, classes: &[String], n: usize, out: &Path) -> Result<usize> {
-    std::fs::create_dir_all(out).map_err(|source| DataError::Io { path: out.to_path_buf(), source })?;
+pub fn export_samples(
+    dataset: &dyn Dataset<ImageItem>,
+    classes: &[String],
+    n: usize,
+    out: &Path,
+) -> Result<usize> {
+    std::fs::create_dir_all(out).map_err(|source| DataError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
     let n = n.min(dataset.len());
     for i in 0..n {
         let item = dataset
             .get(i)
             .map_err(|e| DataError::Config(format!("reading image {i}: {e}")))?;
-        let class = classes.get(item.label).map_or_else(|| item.label.to_string(), |c| file_safe(c));
+        let class = classes
+            .get(item.label)
+            .map_or_else(|| item.label.to_string(), |c| file_safe(c));
         let path = out.join(format!("{i:05}_{class}.png"));
         let tmp = out.join(format!(".{i:05}.png.tmp"));
         item_image(&item)?
             .save_with_format(&tmp, image::ImageFormat::Png)
-            .map_err(|e| DataError::Invalid { path: tmp.clone(), problem: e.to_string() })?;
-        std::fs::rename(&tmp, &path).map_err(|source| DataError::Io { path: path.clone(), source })?;
+            .map_err(|e| DataError::Invalid {
+                path: tmp.clone(),
+                problem: e.to_string(),
+            })?;
+        std::fs::rename(&tmp, &path).map_err(|source| DataError::Io {
+            path: path.clone(),
+            source,
+        })?;
     }
     Ok(n)
 }

@@ -51,7 +51,11 @@ pub fn classify_files(
                 Ok(img) => {
                     inputs.push(run.preprocessing.image_to_tensor(&img, device));
                     slots.push(out.len());
-                    out.push(Classified { path: path.clone(), top: Vec::new(), error: None });
+                    out.push(Classified {
+                        path: path.clone(),
+                        top: Vec::new(),
+                        error: None,
+                    });
                 }
                 Err(e) => out.push(Classified {
                     path: path.clone(),
@@ -63,16 +67,26 @@ pub fn classify_files(
         if !inputs.is_empty() {
             let logits = run.classifier.network.forward(Tensor::cat(inputs, 0));
             let [n, k] = logits.dims();
-            let probs: Vec<f32> = softmax(logits, 1).into_data().try_to_vec::<f32>().unwrap_or_default();
+            let probs: Vec<f32> = softmax(logits, 1)
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap_or_default();
             for (row, &slot) in slots.iter().enumerate().take(n) {
-                let mut ranked: Vec<(usize, f32)> = probs[row * k..(row + 1) * k].iter().copied().enumerate().collect();
+                let mut ranked: Vec<(usize, f32)> = probs[row * k..(row + 1) * k]
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .collect();
                 ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
                 out[slot].top = ranked
                     .into_iter()
                     .take(top_k.max(1))
                     .map(|(index, probability)| Prediction {
                         index,
-                        class: classes.get(index).cloned().unwrap_or_else(|| index.to_string()),
+                        class: classes
+                            .get(index)
+                            .cloned()
+                            .unwrap_or_else(|| index.to_string()),
                         probability,
                     })
                     .collect();

@@ -11,9 +11,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
 use infer::output::{Format, render};
 use infer::{CheckpointChoice, TrainedRun, classify_files, files};
-use indicatif::{ProgressBar, ProgressStyle};
 use model::backend::BackendKind;
 
 /// Classify image files (PNG, JPEG, BMP; folders searched recursively) with a run trained by
@@ -63,24 +63,42 @@ fn run() -> anyhow::Result<bool> {
     let (files, missing) = files::collect(&args.paths);
     let bar = (std::io::stderr().is_terminal() && files.len() > 64).then(|| {
         let bar = ProgressBar::new(files.len() as u64);
-        bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} images {per_sec}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} images {per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
         bar
     });
-    let mut results = classify_files(&trained, &files, args.top_k, args.batch_size, &device, |done| {
-        if let Some(bar) = &bar {
-            bar.set_position(done as u64);
-        }
-    });
+    let mut results = classify_files(
+        &trained,
+        &files,
+        args.top_k,
+        args.batch_size,
+        &device,
+        |done| {
+            if let Some(bar) = &bar {
+                bar.set_position(done as u64);
+            }
+        },
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     for (path, error) in missing {
-        results.push(infer::Classified { path, top: Vec::new(), error: Some(error) });
+        results.push(infer::Classified {
+            path,
+            top: Vec::new(),
+            error: Some(error),
+        });
     }
     print!("{}", render(&results, args.format));
     let failed: Vec<_> = results.iter().filter(|r| r.error.is_some()).collect();
     for r in &failed {
-        eprintln!("error: {}: {}", r.path.display(), r.error.as_deref().unwrap_or_default());
+        eprintln!(
+            "error: {}: {}",
+            r.path.display(),
+            r.error.as_deref().unwrap_or_default()
+        );
     }
     if results.is_empty() {
         eprintln!("error: no image files found in the given paths");

@@ -57,7 +57,13 @@ pub fn render(results: &[Classified], format: Format) -> String {
                     }
                     None => {
                         for (rank, p) in r.top.iter().enumerate() {
-                            let _ = writeln!(out, "{path},{},{},{},", rank + 1, csv_field(&p.class), p.probability);
+                            let _ = writeln!(
+                                out,
+                                "{path},{},{},{},",
+                                rank + 1,
+                                csv_field(&p.class),
+                                p.probability
+                            );
                         }
                     }
                 }

@@ -28,10 +28,9 @@ impl FromStr for CheckpointChoice {
         match s {
             "best" => Ok(Self::Best),
             "last" => Ok(Self::Last),
-            n => n
-                .parse()
-                .map(Self::Epoch)
-                .map_err(|_| anyhow::anyhow!("--checkpoint must be best, last or an epoch number, got `{n}`")),
+            n => n.parse().map(Self::Epoch).map_err(|_| {
+                anyhow::anyhow!("--checkpoint must be best, last or an epoch number, got `{n}`")
+            }),
         }
     }
 }
@@ -58,7 +57,8 @@ pub struct TrainedRun {
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{}: not a valid run file", path.display()))
 }
 

@@ -30,24 +30,41 @@ fn fixture() -> &'static Fixture {
         let root = std::env::temp_dir().join(format!("cnn-infer-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         let run = root.join("run");
-        let mut config = ExperimentConfig::default();
-        config.epochs = 2;
-        config.batch_size = 32;
-        config.augment = train::experiment::AugmentChoice::Preset("none".into());
-        config.train_limit = Some(4000);
-        config.test_limit = Some(500);
-        run_classification(config, &RunOptions { out: Some(run.clone()), resume: false, epochs: None })
-            .expect("training the fixture");
-        let data = load_classification(&"mnist".parse().expect("spec"), &default_cache_dir()).expect("MNIST");
+        let config = ExperimentConfig {
+            epochs: 2,
+            batch_size: 32,
+            augment: train::experiment::AugmentChoice::Preset("none".into()),
+            train_limit: Some(4000),
+            test_limit: Some(500),
+            ..Default::default()
+        };
+        run_classification(
+            config,
+            &RunOptions {
+                out: Some(run.clone()),
+                resume: false,
+                epochs: None,
+            },
+        )
+        .expect("training the fixture");
+        let data = load_classification(&"mnist".parse().expect("spec"), &default_cache_dir())
+            .expect("MNIST");
         let digits = root.join("digits");
         export_samples(&*data.test, &data.classes, N, &digits).expect("export");
-        Fixture { run, digits, test: data.test }
+        Fixture {
+            run,
+            digits,
+            test: data.test,
+        }
     })
 }
 
 fn label_of(path: &Path) -> usize {
     let name = path.file_stem().and_then(|s| s.to_str()).expect("name");
-    name.rsplit('_').next().and_then(|l| l.parse().ok()).expect("label in file name")
+    name.rsplit('_')
+        .next()
+        .and_then(|l| l.parse().ok())
+        .expect("label in file name")
 }
 
 fn open(run: &Path) -> TrainedRun {
@@ -62,14 +79,31 @@ fn accuracy_through_infer_equals_the_evaluation_code() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(paths.len(), N);
     let results = classify_files(&trained, &paths, 3, 32, &Device::flex(), |_| {});
-    let correct = results.iter().filter(|r| r.top[0].index == label_of(&r.path)).count();
+    let correct = results
+        .iter()
+        .filter(|r| r.top[0].index == label_of(&r.path))
+        .count();
 
     let subset = Subset::new(f.test.clone(), (0..N).collect());
     let batcher = ClassificationBatcher::new(trained.preprocessing.clone());
-    let eval = train::evaluate::evaluate(&trained.classifier.network, &subset, &batcher, 50, &Device::flex())
-        .expect("evaluate");
-    assert_eq!(correct as f64 / N as f64, eval.top1, "infer and evaluation disagree");
-    assert!(eval.top1 > 0.8, "the fixture model should have learnt something: {}", eval.top1);
+    let eval = train::evaluate::evaluate(
+        &trained.classifier.network,
+        &subset,
+        &batcher,
+        50,
+        &Device::flex(),
+    )
+    .expect("evaluate");
+    assert_eq!(
+        correct as f64 / N as f64,
+        eval.top1,
+        "infer and evaluation disagree"
+    );
+    assert!(
+        eval.top1 > 0.8,
+        "the fixture model should have learnt something: {}",
+        eval.top1
+    );
 }
 
 #[test]
@@ -87,13 +121,19 @@ fn resized_rgb_and_jpeg_copies_get_the_same_answers() {
         let img = image::open(p).expect("png");
         let stem = p.file_stem().and_then(|s| s.to_str()).expect("stem");
         let q = copies.join(format!("{stem}_rgb.png"));
-        image::DynamicImage::ImageRgb8(img.to_rgb8()).save(&q).expect("save");
+        image::DynamicImage::ImageRgb8(img.to_rgb8())
+            .save(&q)
+            .expect("save");
         rgb.push(q);
         let q = copies.join(format!("{stem}_200.png"));
-        img.resize_exact(200, 200, image::imageops::FilterType::Triangle).save(&q).expect("save");
+        img.resize_exact(200, 200, image::imageops::FilterType::Triangle)
+            .save(&q)
+            .expect("save");
         big.push(q);
         let q = copies.join(format!("{stem}.jpg"));
-        image::DynamicImage::ImageRgb8(img.to_rgb8()).save(&q).expect("save");
+        image::DynamicImage::ImageRgb8(img.to_rgb8())
+            .save(&q)
+            .expect("save");
         jpeg.push(q);
     }
     let classes = |files: &[PathBuf]| -> Vec<usize> {
@@ -106,7 +146,11 @@ fn resized_rgb_and_jpeg_copies_get_the_same_answers() {
             .collect()
     };
     let original = classes(paths);
-    assert_eq!(classes(&rgb), original, "an RGB copy of a grey digit is the same input");
+    assert_eq!(
+        classes(&rgb),
+        original,
+        "an RGB copy of a grey digit is the same input"
+    );
     let agree = |other: Vec<usize>| other.iter().zip(&original).filter(|(a, b)| a == b).count();
     assert!(agree(classes(&big)) >= 27, "200×200 copies");
     assert!(agree(classes(&jpeg)) >= 27, "JPEG copies");
@@ -125,7 +169,12 @@ fn bad_files_are_reported_and_the_others_still_classified() {
     let truncated = dir.join("truncated.png");
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("write");
     let missing = dir.join("missing.png");
-    let (paths, errors) = files::collect(&[text.clone(), good.clone(), truncated.clone(), missing.clone()]);
+    let (paths, errors) = files::collect(&[
+        text.clone(),
+        good.clone(),
+        truncated.clone(),
+        missing.clone(),
+    ]);
     assert_eq!(errors.len(), 1);
     assert!(errors[0].0 == missing && errors[0].1.contains("no such file"));
     let results = classify_files(&trained, &paths, 1, 8, &Device::flex(), |_| {});
@@ -135,7 +184,10 @@ fn bad_files_are_reported_and_the_others_still_classified() {
             assert!(r.error.is_none() && r.top.len() == 1);
         } else {
             let e = r.error.as_deref().expect("an error");
-            assert!(e.contains(r.path.to_str().expect("utf-8")), "the error names the file: {e}");
+            assert!(
+                e.contains(r.path.to_str().expect("utf-8")),
+                "the error names the file: {e}"
+            );
         }
     }
     let json = render(&results, Format::Json);
@@ -157,24 +209,49 @@ fn run_folder_problems_are_clear_errors() {
     for file in ["model.json", "preprocessing.json"] {
         std::fs::copy(f.run.join(file), empty.join(file)).expect("copy");
     }
-    let err = TrainedRun::open(&empty, CheckpointChoice::Best, &Device::flex()).err().expect("no checkpoint");
+    let err = TrainedRun::open(&empty, CheckpointChoice::Best, &Device::flex())
+        .err()
+        .expect("no checkpoint");
     assert!(format!("{err:#}").contains("best.bpk"), "{err:#}");
     // A checkpoint of another architecture.
     let other = root.join("other-architecture");
     std::fs::create_dir_all(&other).expect("mkdir");
-    std::fs::copy(f.run.join("preprocessing.json"), other.join("preprocessing.json")).expect("copy");
+    std::fs::copy(
+        f.run.join("preprocessing.json"),
+        other.join("preprocessing.json"),
+    )
+    .expect("copy");
     std::fs::copy(f.run.join("best.bpk"), other.join("best.bpk")).expect("copy");
     let alex = model::registry::config(
         "alexnet_small",
-        model::registry::ModelArgs { num_classes: 10, in_channels: 1, input_size: 28 },
+        model::registry::ModelArgs {
+            num_classes: 10,
+            in_channels: 1,
+            input_size: 28,
+        },
     )
     .expect("config");
-    std::fs::write(other.join("model.json"), serde_json::to_string(&alex).expect("json")).expect("write");
-    let err = TrainedRun::open(&other, CheckpointChoice::Best, &Device::flex()).err().expect("wrong architecture");
+    std::fs::write(
+        other.join("model.json"),
+        serde_json::to_string(&alex).expect("json"),
+    )
+    .expect("write");
+    let err = TrainedRun::open(&other, CheckpointChoice::Best, &Device::flex())
+        .err()
+        .expect("wrong architecture");
     let msg = format!("{err:#}");
-    assert!(msg.contains("best.bpk") && msg.contains("architecture"), "{msg}");
+    assert!(
+        msg.contains("best.bpk") && msg.contains("architecture"),
+        "{msg}"
+    );
     // Not a run folder at all.
-    let err = TrainedRun::open(&root.join("nowhere"), CheckpointChoice::Last, &Device::flex()).err().expect("missing");
+    let err = TrainedRun::open(
+        &root.join("nowhere"),
+        CheckpointChoice::Last,
+        &Device::flex(),
+    )
+    .err()
+    .expect("missing");
     assert!(format!("{err:#}").contains("nowhere"));
 }
 
@@ -185,7 +262,14 @@ fn the_binary_exits_non_zero_when_a_file_fails_and_prints_the_others() {
     std::fs::write(&bad, [0u8, 1, 2, 3]).expect("write");
     let good = f.digits.join("00001_2.png");
     let out = Command::new(env!("CARGO_BIN_EXE_infer"))
-        .args(["--run", f.run.to_str().expect("utf-8"), "--format", "json", "--top-k", "2"])
+        .args([
+            "--run",
+            f.run.to_str().expect("utf-8"),
+            "--format",
+            "json",
+            "--top-k",
+            "2",
+        ])
         .arg(&good)
         .arg(&bad)
         .output()

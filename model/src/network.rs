@@ -70,6 +70,9 @@ impl NetworkConfig {
 }
 
 /// Any classifier of the zoo.
+// One network is built per run and moved a handful of times, so the size difference between the
+// variants (LeNet-5's few fields against ResNet's) costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum Network {
     /// LeNet-5.

@@ -263,7 +263,13 @@ pub fn entries() -> Vec<ModelEntry> {
     for depth in [20, 32, 44, 56, 110] {
         let name = format!("resnet{depth}");
         let what = format!("ResNet-{depth}, the paper's CIFAR network (3 stages of 16/32/64 maps)");
-        out.push(ModelEntry::new(name, HE, what, true, Builder::ResNet { depth, small: true }));
+        out.push(ModelEntry::new(
+            name,
+            HE,
+            what,
+            true,
+            Builder::ResNet { depth, small: true },
+        ));
     }
     out
 }

@@ -48,7 +48,11 @@ pub struct Layout {
 /// The paper's depths: 18/34/50/101/152 (ImageNet, four stages of 64–512 maps) and 20/32/44/56/110
 /// (its CIFAR-10 section 4.2: three stages of 16, 32, 64 maps with n = (depth − 2)/6 basic units).
 pub fn depth_layout(depth: usize) -> Option<Layout> {
-    let imagenet = |kind, units: [usize; 4]| Layout { kind, units: units.to_vec(), widths: vec![64, 128, 256, 512] };
+    let imagenet = |kind, units: [usize; 4]| Layout {
+        kind,
+        units: units.to_vec(),
+        widths: vec![64, 128, 256, 512],
+    };
     Some(match depth {
         18 => imagenet(BlockKind::Basic, [2, 2, 2, 2]),
         34 => imagenet(BlockKind::Basic, [3, 4, 6, 3]),
@@ -101,10 +105,17 @@ pub struct ResNet {
 impl ResNetConfig {
     /// Build the network.
     pub fn init(&self, device: &Device) -> Result<ResNet, ModelError> {
-        let Layout { kind, units, widths } = depth_layout(self.depth).ok_or_else(|| {
+        let Layout {
+            kind,
+            units,
+            widths,
+        } = depth_layout(self.depth).ok_or_else(|| {
             ModelError::invalid(
                 "ResNet",
-                format!("depth {} is not one of 18, 34, 50, 101, 152, 20, 32, 44, 56, 110", self.depth),
+                format!(
+                    "depth {} is not one of 18, 34, 50, 101, 152, 20, 32, 44, 56, 110",
+                    self.depth
+                ),
             )
         })?;
         // The CIFAR depths always use the small stem.

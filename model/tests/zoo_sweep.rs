@@ -98,13 +98,16 @@ fn sweep_one(name: &str, in_channels: usize, input_size: usize) {
         Distribution::Normal(3.0, 2.0),
         &x.device(),
     );
-    let first = x.clone().slice([0..1]);
+    let first = x.clone().narrow(0, 0, 1);
     let a = eval
-        .forward(Tensor::cat(vec![first.clone(), x.clone().slice([1..2])], 0))
-        .slice([0..1]);
+        .forward(Tensor::cat(
+            vec![first.clone(), x.clone().narrow(0, 1, 1)],
+            0,
+        ))
+        .narrow(0, 0, 1);
     let b = eval
         .forward(Tensor::cat(vec![first, other], 0))
-        .slice([0..1]);
+        .narrow(0, 0, 1);
     let diff = (a - b).abs().max().into_scalar::<f32>();
     assert!(
         diff < 1e-4,

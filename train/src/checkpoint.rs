@@ -37,7 +37,9 @@ pub fn checkpoint_path(dir: &Path, name: &str, epoch: usize) -> PathBuf {
 impl<R: Checkpoint> Checkpointer<R> for AtomicCheckpointer {
     fn save(&self, epoch: usize, record: R) -> Result<(), CheckpointerError> {
         std::fs::create_dir_all(&self.dir).map_err(CheckpointerError::IOError)?;
-        let bytes = record.checkpoint_into_bytes().map_err(CheckpointerError::Record)?;
+        let bytes = record
+            .checkpoint_into_bytes()
+            .map_err(CheckpointerError::Record)?;
         write_atomic(&checkpoint_path(&self.dir, self.name, epoch), &bytes)
             .map_err(|e| CheckpointerError::Unknown(e.to_string()))
     }
@@ -64,9 +66,16 @@ pub fn complete_epochs(dir: &Path) -> Vec<usize> {
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_prefix("model-")?.strip_suffix(".bpk")?.parse().ok()
+            name.strip_prefix("model-")?
+                .strip_suffix(".bpk")?
+                .parse()
+                .ok()
         })
-        .filter(|&epoch| KINDS.iter().all(|k| checkpoint_path(dir, k, epoch).is_file()))
+        .filter(|&epoch| {
+            KINDS
+                .iter()
+                .all(|k| checkpoint_path(dir, k, epoch).is_file())
+        })
         .collect();
     epochs.sort_unstable();
     epochs

@@ -50,7 +50,8 @@ impl Classifier {
         let loss = Self::cross_entropy(logits.clone(), targets.clone());
         let mut total = loss.clone();
         for aux_logits in aux {
-            total = total + Self::cross_entropy(aux_logits, targets.clone()).mul_scalar(self.aux_weight);
+            total = total
+                + Self::cross_entropy(aux_logits, targets.clone()).mul_scalar(self.aux_weight);
         }
         if !self.regularization.is_none() {
             total = total + self.regularization.penalty(&self.network, &logits.device());

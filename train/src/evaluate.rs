@@ -30,7 +30,10 @@ pub fn top_k_hits(logits: Tensor<2>, targets: Tensor<1, Int>, k: usize) -> usize
     let [batch, classes] = logits.dims();
     let k = k.min(classes);
     let top = logits.argsort_descending(1).slice([0..batch, 0..k]);
-    let hits = top.equal(targets.reshape([batch, 1]).expand([batch, k])).int().sum();
+    let hits = top
+        .equal(targets.reshape([batch, 1]).expand([batch, k]))
+        .int()
+        .sum();
     hits.into_scalar::<i64>() as usize
 }
 

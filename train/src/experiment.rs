@@ -68,7 +68,13 @@ fn default_optimizer() -> OptimizerConfig {
 }
 fn default_schedule() -> ScheduleConfig {
     // Cosine annealing over the whole run (a period of 0 is resolved to the run's length).
-    ScheduleConfig::new(0.05, Decay::Cosine { min_lr: 0.0, period: 0 })
+    ScheduleConfig::new(
+        0.05,
+        Decay::Cosine {
+            min_lr: 0.0,
+            period: 0,
+        },
+    )
 }
 fn default_augment() -> AugmentChoice {
     AugmentChoice::Preset("default".into())
@@ -159,7 +165,8 @@ impl ExperimentConfig {
 
     /// Parse and validate a JSON text.
     pub fn from_json(text: &str) -> Result<Self, TrainError> {
-        let config: Self = serde_json::from_str(text).map_err(|e| TrainError::Config(e.to_string()))?;
+        let config: Self =
+            serde_json::from_str(text).map_err(|e| TrainError::Config(e.to_string()))?;
         config.validate()?;
         Ok(config)
     }
@@ -189,7 +196,9 @@ impl ExperimentConfig {
             && c != 1
             && c != 3
         {
-            return Err(TrainError::Config(format!("channels must be 1 or 3, got {c}")));
+            return Err(TrainError::Config(format!(
+                "channels must be 1 or 3, got {c}"
+            )));
         }
         if let AugmentChoice::Preset(name) = &self.augment
             && name != "default"
@@ -215,18 +224,17 @@ impl ExperimentConfig {
                 TimeUnit::Epoch => epochs,
                 TimeUnit::Iteration => epochs * iterations_per_epoch.max(1),
             };
-            schedule.decay = Decay::Cosine { min_lr, period: period.max(1) };
+            schedule.decay = Decay::Cosine {
+                min_lr,
+                period: period.max(1),
+            };
         }
         schedule
     }
 
     /// The folder name a run of this config gets by default: `runs/<model>-<dataset>`.
     pub fn default_run_name(&self) -> String {
-        let dataset: String = self
-            .dataset
-            .chars()
-            .take_while(|c| *c != ':')
-            .collect();
+        let dataset: String = self.dataset.chars().take_while(|c| *c != ':').collect();
         format!("{}-{}", self.model, dataset)
     }
 }

@@ -12,7 +12,11 @@ use crate::error::TrainError;
 use crate::regularization::Regularization;
 
 /// Build the network of `config` on `device` and load the weights in `path`, in evaluation mode.
-pub fn load_classifier(config: &NetworkConfig, path: &Path, device: &Device) -> Result<Classifier, TrainError> {
+pub fn load_classifier(
+    config: &NetworkConfig,
+    path: &Path,
+    device: &Device,
+) -> Result<Classifier, TrainError> {
     let network = config.init(device)?;
     let fresh = Classifier::new(network, Regularization::none(), 0.0);
     if !path.is_file() {
@@ -21,9 +25,11 @@ pub fn load_classifier(config: &NetworkConfig, path: &Path, device: &Device) -> 
             problem: "no such file".into(),
         });
     }
-    let loaded = fresh.try_load_file(path).map_err(|e| TrainError::Checkpoint {
-        path: path.to_path_buf(),
-        problem: format!("cannot be loaded into this architecture: {e}"),
-    })?;
+    let loaded = fresh
+        .try_load_file(path)
+        .map_err(|e| TrainError::Checkpoint {
+            path: path.to_path_buf(),
+            problem: format!("cannot be loaded into this architecture: {e}"),
+        })?;
     Ok(loaded.valid())
 }

@@ -94,7 +94,9 @@ impl MetricsTable {
     /// Read a CSV written by [`MetricsTable::save`].
     pub fn load(path: &Path) -> Result<Self, TrainError> {
         let text = std::fs::read_to_string(path).map_err(|e| TrainError::io(path, e))?;
-        let bad = |line: usize, what: &str| TrainError::Config(format!("{}:{line}: {what}", path.display()));
+        let bad = |line: usize, what: &str| {
+            TrainError::Config(format!("{}:{line}: {what}", path.display()))
+        };
         let mut rows = Vec::new();
         for (i, line) in text.lines().enumerate().skip(1) {
             let f: Vec<&str> = line.split(',').collect();

@@ -38,7 +38,12 @@ pub struct EpochRecorder {
 
 impl EpochRecorder {
     /// A recorder writing `csv_path` after every split, printing progress lines when `print`.
-    pub fn new(state: Arc<Mutex<RecorderState>>, csv_path: PathBuf, interrupter: Interrupter, print: bool) -> Self {
+    pub fn new(
+        state: Arc<Mutex<RecorderState>>,
+        csv_path: PathBuf,
+        interrupter: Interrupter,
+        print: bool,
+    ) -> Self {
         Self {
             names: HashMap::new(),
             current: HashMap::new(),
@@ -71,12 +76,18 @@ impl MetricLogger for EpochRecorder {
             let Some(name) = self.names.get(&numeric.entry.metric_id).cloned() else {
                 continue;
             };
-            if let Some(NumericEntry::Aggregated { aggregated_value, count }) = numeric.running_entry {
+            if let Some(NumericEntry::Aggregated {
+                aggregated_value,
+                count,
+            }) = numeric.running_entry
+            {
                 self.current.insert(name.clone(), (aggregated_value, count));
             }
             let latest = match numeric.numeric_entry {
                 Some(NumericEntry::Value(v) | NumericEntry::Final(v)) => v,
-                Some(NumericEntry::Aggregated { aggregated_value, .. }) => aggregated_value,
+                Some(NumericEntry::Aggregated {
+                    aggregated_value, ..
+                }) => aggregated_value,
                 None => continue,
             };
             if name == "Learning Rate" {
@@ -97,16 +108,26 @@ impl MetricLogger for EpochRecorder {
         }
     }
 
-    fn read_numeric(&mut self, name: &str, _epoch: usize, _split: &Split) -> Result<Vec<NumericEntry>, String> {
+    fn read_numeric(
+        &mut self,
+        name: &str,
+        _epoch: usize,
+        _split: &Split,
+    ) -> Result<Vec<NumericEntry>, String> {
         Err(format!("the epoch recorder keeps no history of `{name}`"))
     }
 
     fn log_metric_definition(&mut self, definition: MetricDefinition) {
-        self.names.insert(definition.metric_id, definition.name.to_string());
+        self.names
+            .insert(definition.metric_id, definition.name.to_string());
     }
 
     fn log_epoch_summary(&mut self, summary: EpochSummary) {
-        let seconds = self.started.take().map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+        let seconds = self
+            .started
+            .take()
+            .map(|t| t.elapsed().as_secs_f64())
+            .unwrap_or(0.0);
         let loss = self.value("Loss").map_or(f64::NAN, |v| v.0);
         let count = self.value("Accuracy").map_or(0, |v| v.1);
         let row = EpochRow {
@@ -121,7 +142,11 @@ impl MetricLogger for EpochRecorder {
                 .map_or(f64::NAN, |(_, v)| v.0 / 100.0),
             lr: self.last_lr,
             seconds,
-            images_per_second: if seconds > 0.0 { count as f64 / seconds } else { 0.0 },
+            images_per_second: if seconds > 0.0 {
+                count as f64 / seconds
+            } else {
+                0.0
+            },
         };
         self.current.clear();
         if self.print {

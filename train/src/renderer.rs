@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use burn::train::logger::{EvaluationProgressLogger, TrainingProgressLogger};
 use burn::train::metric::{MetricDefinition, MetricId, NumericEntry};
 use burn::train::renderer::{
-    EvaluationName, MetricState, MetricsRenderer, MetricsRendererEvaluation, MetricsRendererTraining,
+    EvaluationName, MetricState, MetricsRenderer, MetricsRendererEvaluation,
+    MetricsRendererTraining,
 };
 
 /// Readable progress lines on standard output.
@@ -47,7 +48,9 @@ impl PlainRenderer {
         {
             let value = match numeric {
                 NumericEntry::Value(v) | NumericEntry::Final(v) => v,
-                NumericEntry::Aggregated { aggregated_value, .. } => aggregated_value,
+                NumericEntry::Aggregated {
+                    aggregated_value, ..
+                } => aggregated_value,
             };
             self.values.insert(name.clone(), value);
         }
@@ -65,10 +68,19 @@ impl MetricsRendererTraining for PlainRenderer {
 }
 
 impl TrainingProgressLogger for PlainRenderer {
-    fn start(&mut self, total_epochs: usize, starting_epoch: usize, _total_items: Option<usize>, _label: Option<&str>) {
+    fn start(
+        &mut self,
+        total_epochs: usize,
+        starting_epoch: usize,
+        _total_items: Option<usize>,
+        _label: Option<&str>,
+    ) {
         self.total_epochs = total_epochs;
         self.epoch = starting_epoch.max(1);
-        println!("training for {total_epochs} epochs, starting at epoch {}", self.epoch);
+        println!(
+            "training for {total_epochs} epochs, starting at epoch {}",
+            self.epoch
+        );
     }
 
     fn start_split(&mut self, split_name: &str, total_items: usize) {
@@ -127,6 +139,7 @@ impl MetricsRenderer for PlainRenderer {
     fn manual_close(&mut self) {}
 
     fn register_metric(&mut self, definition: MetricDefinition) {
-        self.names.insert(definition.metric_id, definition.name.to_string());
+        self.names
+            .insert(definition.metric_id, definition.name.to_string());
     }
 }

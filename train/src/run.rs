@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use burn::data::dataloader::DataLoaderBuilder;
 use burn::module::Module;
-use burn::train::checkpoint::{Checkpoint, ComposedCheckpointingStrategy, KeepLastNCheckpoints, MetricCheckpointingStrategy};
+use burn::train::checkpoint::{
+    Checkpoint, ComposedCheckpointingStrategy, KeepLastNCheckpoints, MetricCheckpointingStrategy,
+};
 use burn::train::logger::FileMetricLogger;
 use burn::train::metric::store::{Aggregate, Direction, Split};
 use burn::train::metric::{AccuracyMetric, LearningRateMetric, LossMetric, TopKAccuracyMetric};
@@ -64,12 +66,16 @@ pub struct RunSummary {
 }
 
 fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), TrainError> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| TrainError::Config(e.to_string()))?;
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| TrainError::Config(e.to_string()))?;
     write_atomic(path, text.as_bytes())
 }
 
 /// Train a classifier as `config` describes; see [`crate::run_dir`] for the folder it writes.
-pub fn run_classification(config: crate::ExperimentConfig, opts: &RunOptions) -> Result<RunSummary, TrainError> {
+pub fn run_classification(
+    config: crate::ExperimentConfig,
+    opts: &RunOptions,
+) -> Result<RunSummary, TrainError> {
     let started = Instant::now();
     let plan = plan_run(config, opts)?;
     let (dir, config, start_epoch) = (plan.dir, plan.config, plan.start_epoch);
@@ -107,7 +113,10 @@ pub fn run_classification(config: crate::ExperimentConfig, opts: &RunOptions) ->
     let aux_weight = config.aux_weight.unwrap_or(0.3);
     let classifier = Classifier::new(network, config.regularization, aux_weight);
     let iterations_per_epoch = train_len.div_ceil(config.batch_size) as u64;
-    let scheduler = Scheduler::new(config.resolved_schedule(iterations_per_epoch), iterations_per_epoch)?;
+    let scheduler = Scheduler::new(
+        config.resolved_schedule(iterations_per_epoch),
+        iterations_per_epoch,
+    )?;
     let optimizer = config.optimizer.init()?;
 
     let batcher = ClassificationBatcher::new(prepared.preprocessing.clone());
@@ -122,15 +131,31 @@ pub fn run_classification(config: crate::ExperimentConfig, opts: &RunOptions) ->
         .build(prepared.valid);
 
     let csv = dir.join("metrics.csv");
-    let mut table = if start_epoch > 0 && csv.is_file() { MetricsTable::load(&csv)? } else { MetricsTable::default() };
+    let mut table = if start_epoch > 0 && csv.is_file() {
+        MetricsTable::load(&csv)?
+    } else {
+        MetricsTable::default()
+    };
     table.truncate_after(start_epoch);
-    let state = Arc::new(Mutex::new(RecorderState { table, non_finite: None }));
+    let state = Arc::new(Mutex::new(RecorderState {
+        table,
+        non_finite: None,
+    }));
     let interactive = std::io::stdout().is_terminal();
     let training = SupervisedTraining::new(&dir, loader_train, loader_valid);
-    let recorder = EpochRecorder::new(state.clone(), csv.clone(), training.interrupter(), !interactive);
+    let recorder = EpochRecorder::new(
+        state.clone(),
+        csv.clone(),
+        training.interrupter(),
+        !interactive,
+    );
     let ckpt = checkpoint_dir(&dir);
     let mut training = training
-        .metrics((AccuracyMetric::new(), LossMetric::new(), TopKAccuracyMetric::new(5)))
+        .metrics((
+            AccuracyMetric::new(),
+            LossMetric::new(),
+            TopKAccuracyMetric::new(5),
+        ))
         .metric_train_numeric(LearningRateMetric::new())
         .with_custom_checkpointers(
             AtomicCheckpointer::new(&ckpt, "model"),
@@ -170,10 +195,14 @@ pub fn run_classification(config: crate::ExperimentConfig, opts: &RunOptions) ->
     if let Some(error) = result.error {
         return Err(TrainError::Stopped(error.to_string()));
     }
-    let last_bytes = result.model.into_record().checkpoint_into_bytes().map_err(|e| TrainError::Checkpoint {
-        path: dir.join("last.bpk"),
-        problem: e.to_string(),
-    })?;
+    let last_bytes = result
+        .model
+        .into_record()
+        .checkpoint_into_bytes()
+        .map_err(|e| TrainError::Checkpoint {
+            path: dir.join("last.bpk"),
+            problem: e.to_string(),
+        })?;
     write_atomic(&dir.join("last.bpk"), &last_bytes)?;
     if let Some(interruption) = result.interrupted {
         return Err(TrainError::Stopped(format!(
@@ -181,15 +210,24 @@ pub fn run_classification(config: crate::ExperimentConfig, opts: &RunOptions) ->
         )));
     }
 
-    let (best_epoch, best_valid_accuracy) = table
-        .split("valid")
-        .map(|r| (r.epoch, r.top1))
-        .fold((0, f64::NEG_INFINITY), |best, cur| if cur.1 > best.1 { cur } else { best });
+    let (best_epoch, best_valid_accuracy) = table.split("valid").map(|r| (r.epoch, r.top1)).fold(
+        (0, f64::NEG_INFINITY),
+        |best, cur| {
+            if cur.1 > best.1 { cur } else { best }
+        },
+    );
     let best_src = checkpoint_path(&ckpt, "model", best_epoch);
     let best_bytes = std::fs::read(&best_src).map_err(|e| TrainError::io(&best_src, e))?;
     write_atomic(&dir.join("best.bpk"), &best_bytes)?;
 
-    let test = test_best(&dir, &prepared.network, &batcher, &*prepared.test, config.batch_size, &config)?;
+    let test = test_best(
+        &dir,
+        &prepared.network,
+        &batcher,
+        &*prepared.test,
+        config.batch_size,
+        &config,
+    )?;
     let epochs = table.split("train").map(|r| r.epoch).max().unwrap_or(0);
     let speeds: Vec<f64> = table.split("train").map(|r| r.images_per_second).collect();
     let summary = RunSummary {

@@ -55,7 +55,10 @@ fn unique_dir(base: &Path) -> PathBuf {
     if !base.exists() {
         return base.to_path_buf();
     }
-    let name = base.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = base
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     (2..)
         .map(|k| base.with_file_name(format!("{name}-{k}")))
         .find(|p| !p.exists())
@@ -78,7 +81,10 @@ pub fn plan_run(config: ExperimentConfig, opts: &RunOptions) -> Result<RunPlan, 
         if let Some(epochs) = opts.epochs {
             saved.epochs = epochs;
         }
-        let start_epoch = complete_epochs(&checkpoint_dir(&dir)).last().copied().unwrap_or(0);
+        let start_epoch = complete_epochs(&checkpoint_dir(&dir))
+            .last()
+            .copied()
+            .unwrap_or(0);
         if start_epoch >= saved.epochs {
             return Err(TrainError::RunFolder {
                 path: dir,
@@ -98,7 +104,9 @@ pub fn plan_run(config: ExperimentConfig, opts: &RunOptions) -> Result<RunPlan, 
         Some(dir) if config_path(dir).exists() => {
             return Err(TrainError::RunFolder {
                 path: dir.clone(),
-                problem: "it already holds a run; pass --resume to continue it or choose another --out".into(),
+                problem:
+                    "it already holds a run; pass --resume to continue it or choose another --out"
+                        .into(),
             });
         }
         Some(dir) => dir.clone(),

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use burn::data::dataset::Dataset;
 use data::{
-    AugmentConfig, AugmentedDataset, ClassificationData, DatasetSpec, ImageItem, InputSpec, Normalize, Preprocessing,
-    WhiteningKind, default_cache_dir, load_classification,
+    AugmentConfig, AugmentedDataset, ClassificationData, DatasetSpec, ImageItem, InputSpec,
+    Normalize, Preprocessing, WhiteningKind, default_cache_dir, load_classification,
 };
 use model::NetworkConfig;
 use model::registry::{self, ModelArgs};
@@ -71,8 +71,12 @@ pub fn prepare(
     let [channels, size, _] = network.input_shape();
     let input = InputSpec::new(channels, size, size);
 
-    let (train_idx, valid_idx) =
-        train_valid_indices(data.train.len(), config.train_limit, config.valid_fraction, config.seed);
+    let (train_idx, valid_idx) = train_valid_indices(
+        data.train.len(),
+        config.train_limit,
+        config.valid_fraction,
+        config.seed,
+    );
     if train_idx.is_empty() || valid_idx.is_empty() {
         return Err(TrainError::Config(format!(
             "the split leaves {} training and {} validation images; raise train_limit or valid_fraction",
@@ -83,7 +87,9 @@ pub fn prepare(
     let train = Arc::new(Subset::new(data.train.clone(), train_idx));
     let valid = Subset::new(data.train.clone(), valid_idx);
     let test: Arc<dyn Dataset<ImageItem>> = match config.test_limit {
-        Some(n) if n < data.test.len() => Arc::new(Subset::new(data.test.clone(), (0..n).collect())),
+        Some(n) if n < data.test.len() => {
+            Arc::new(Subset::new(data.test.clone(), (0..n).collect()))
+        }
         _ => data.test.clone(),
     };
 
@@ -106,7 +112,9 @@ pub fn prepare(
 
     let augment = match &config.augment {
         // Augmentation works on the stored images, before they are fitted to the input size.
-        AugmentChoice::Preset(name) if name == "default" => AugmentConfig::default_for(native.unwrap_or(input.shape())),
+        AugmentChoice::Preset(name) if name == "default" => {
+            AugmentConfig::default_for(native.unwrap_or(input.shape()))
+        }
         AugmentChoice::Pipeline(pipeline) => pipeline.clone(),
         _ => AugmentConfig::none(),
     };

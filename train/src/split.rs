@@ -24,7 +24,10 @@ impl<I: Send + Sync> Dataset<I> for Subset<I> {
             Some(&i) => self.inner.get(i),
             None => Err(DatasetError::new(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
-                format!("index {index} out of bounds for a subset of {} items", self.indices.len()),
+                format!(
+                    "index {index} out of bounds for a subset of {} items",
+                    self.indices.len()
+                ),
             ))),
         }
     }
@@ -47,7 +50,12 @@ pub fn permutation(n: usize, seed: u64) -> Vec<usize> {
 }
 
 /// Split `0..n` (after keeping at most `limit`) into (train, valid) index lists.
-pub fn train_valid_indices(n: usize, limit: Option<usize>, valid_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+pub fn train_valid_indices(
+    n: usize,
+    limit: Option<usize>,
+    valid_fraction: f64,
+    seed: u64,
+) -> (Vec<usize>, Vec<usize>) {
     let mut order = permutation(n, seed);
     order.truncate(limit.unwrap_or(n).min(n));
     let n_valid = (order.len() as f64 * valid_fraction).round() as usize;

@@ -4,11 +4,13 @@ use train::ExperimentConfig;
 
 #[test]
 fn json_round_trips() {
-    let mut config = ExperimentConfig::default();
-    config.model = "resnet18_small".into();
-    config.dataset = "fashion-mnist".into();
-    config.epochs = 3;
-    config.regularization.l1 = 1e-5;
+    let config = ExperimentConfig {
+        model: "resnet18_small".into(),
+        dataset: "fashion-mnist".into(),
+        epochs: 3,
+        regularization: train::regularization::Regularization::l1(1e-5),
+        ..Default::default()
+    };
     let text = config.to_json();
     let back = ExperimentConfig::from_json(&text).expect("round trip");
     assert_eq!(back, config);
@@ -23,13 +25,18 @@ fn empty_object_is_the_default_lenet_mnist_recipe() {
 }
 
 fn error_of(json: &str) -> String {
-    ExperimentConfig::from_json(json).expect_err(json).to_string()
+    ExperimentConfig::from_json(json)
+        .expect_err(json)
+        .to_string()
 }
 
 #[test]
 fn unknown_model_is_rejected_with_the_valid_names() {
     let msg = error_of(r#"{"model": "lenet6"}"#);
-    assert!(msg.contains("unknown model `lenet6`") && msg.contains("resnet18"), "{msg}");
+    assert!(
+        msg.contains("unknown model `lenet6`") && msg.contains("resnet18"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -74,6 +81,9 @@ fn cosine_without_period_anneals_over_the_whole_run() {
     let resolved = config.resolved_schedule(100);
     assert_eq!(
         resolved.decay,
-        train::schedule::Decay::Cosine { min_lr: 0.0, period: 100 * config.epochs as u64 }
+        train::schedule::Decay::Cosine {
+            min_lr: 0.0,
+            period: 100 * config.epochs as u64
+        }
     );
 }

@@ -9,16 +9,17 @@ use train::schedule::{ScheduleConfig, TimeUnit};
 use train::{ExperimentConfig, RunOptions, run_classification};
 
 fn small_config(epochs: usize) -> ExperimentConfig {
-    let mut c = ExperimentConfig::default();
-    c.epochs = epochs;
-    c.train_limit = Some(600);
-    c.test_limit = Some(300);
-    c.batch_size = 50;
-    c.num_workers = 1;
-    c.augment = train::experiment::AugmentChoice::Preset("none".into());
-    // Step decay every epoch so the LR sequence visibly depends on the epoch.
-    c.schedule = ScheduleConfig::step(0.05, 0.5, 1).with_unit(TimeUnit::Epoch);
-    c
+    ExperimentConfig {
+        epochs,
+        train_limit: Some(600),
+        test_limit: Some(300),
+        batch_size: 50,
+        num_workers: 1,
+        augment: train::experiment::AugmentChoice::Preset("none".into()),
+        // Step decay every epoch so the LR sequence visibly depends on the epoch.
+        schedule: ScheduleConfig::step(0.05, 0.5, 1).with_unit(TimeUnit::Epoch),
+        ..Default::default()
+    }
 }
 
 fn fresh_dir(name: &str) -> PathBuf {
@@ -28,7 +29,11 @@ fn fresh_dir(name: &str) -> PathBuf {
 }
 
 fn opts(dir: &Path) -> RunOptions {
-    RunOptions { out: Some(dir.to_path_buf()), resume: false, epochs: None }
+    RunOptions {
+        out: Some(dir.to_path_buf()),
+        resume: false,
+        epochs: None,
+    }
 }
 
 #[test]
@@ -56,8 +61,15 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
     // Chance is 10 %: two short epochs must do clearly better.
     assert!(summary.test_accuracy > 0.3, "{summary:?}");
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("read")).expect("json");
-    for key in ["test_accuracy", "best_valid_accuracy", "epochs", "wall_seconds", "backend"] {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("read"))
+            .expect("json");
+    for key in [
+        "test_accuracy",
+        "best_valid_accuracy",
+        "epochs",
+        "wall_seconds",
+        "backend",
+    ] {
         assert!(json.get(key).is_some(), "summary.json lacks {key}");
     }
     let full = MetricsTable::load(&dir.join("metrics.csv")).expect("csv");
@@ -70,20 +82,36 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
     }
     std::fs::remove_file(dir.join("summary.json")).expect("remove");
 
-    let err = run_classification(small_config(2), &opts(&dir)).expect_err("a run folder is not overwritten");
+    let err = run_classification(small_config(2), &opts(&dir))
+        .expect_err("a run folder is not overwritten");
     assert!(err.to_string().contains("--resume"), "{err}");
 
     let resumed = run_classification(
         small_config(2),
-        &RunOptions { out: Some(dir.clone()), resume: true, epochs: None },
+        &RunOptions {
+            out: Some(dir.clone()),
+            resume: true,
+            epochs: None,
+        },
     )
     .expect("resume");
     assert_eq!(resumed.epochs, 2);
     let after = MetricsTable::load(&dir.join("metrics.csv")).expect("csv");
-    assert_eq!(after.split("train").count(), 2, "epoch 1 kept, epoch 2 redone once");
+    assert_eq!(
+        after.split("train").count(),
+        2,
+        "epoch 1 kept, epoch 2 redone once"
+    );
     let lrs = |t: &MetricsTable| t.split("train").map(|r| r.lr).collect::<Vec<_>>();
-    assert_eq!(lrs(&after), lrs(&full), "the resumed run continues the same LR sequence");
-    assert!((lrs(&full)[1] - 0.025).abs() < 1e-12, "step decay halves the LR at epoch 2");
+    assert_eq!(
+        lrs(&after),
+        lrs(&full),
+        "the resumed run continues the same LR sequence"
+    );
+    assert!(
+        (lrs(&full)[1] - 0.025).abs() < 1e-12,
+        "step decay halves the LR at epoch 2"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -97,7 +125,12 @@ fn same_seed_gives_the_same_metrics() {
     let sb = run_classification(config, &opts(&b)).expect("run b");
     let ta = MetricsTable::load(&a.join("metrics.csv")).expect("csv a");
     let tb = MetricsTable::load(&b.join("metrics.csv")).expect("csv b");
-    let key = |t: &MetricsTable| t.rows.iter().map(|r| (r.loss, r.top1, r.top5)).collect::<Vec<_>>();
+    let key = |t: &MetricsTable| {
+        t.rows
+            .iter()
+            .map(|r| (r.loss, r.top1, r.top5))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(key(&ta), key(&tb));
     assert_eq!(sa.test_accuracy, sb.test_accuracy);
     let _ = std::fs::remove_dir_all(&a);
@@ -109,7 +142,11 @@ fn resume_without_a_run_is_a_clear_error() {
     let dir = fresh_dir("nothing");
     let err = run_classification(
         small_config(1),
-        &RunOptions { out: Some(dir.clone()), resume: true, epochs: None },
+        &RunOptions {
+            out: Some(dir.clone()),
+            resume: true,
+            epochs: None,
+        },
     )
     .expect_err("nothing to resume");
     assert!(err.to_string().contains("nothing to resume"), "{err}");

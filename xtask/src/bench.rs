@@ -46,15 +46,30 @@ pub struct BenchArgs {
 }
 
 fn input_of(text: &str) -> anyhow::Result<(usize, usize)> {
-    let parts: Vec<usize> = text.split(',').map(str::parse).collect::<Result<_, _>>().context("--input C,H")?;
+    let parts: Vec<usize> = text
+        .split(',')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .context("--input C,H")?;
     match parts[..] {
         [c, h] => Ok((c, h)),
         _ => anyhow::bail!("--input must be C,H"),
     }
 }
 
-fn train_rate(name: &str, device: &Device, batch: usize, c: usize, h: usize, steps: usize) -> anyhow::Result<f64> {
-    let args = ModelArgs { num_classes: 10, in_channels: c, input_size: h };
+fn train_rate(
+    name: &str,
+    device: &Device,
+    batch: usize,
+    c: usize,
+    h: usize,
+    steps: usize,
+) -> anyhow::Result<f64> {
+    let args = ModelArgs {
+        num_classes: 10,
+        in_channels: c,
+        input_size: h,
+    };
     let network = registry::config(name, args)?.init(device)?;
     let mut model = Classifier::new(network, Default::default(), 0.0).train();
     let mut optim = OptimizerConfig::momentum(0.9).init()?;
@@ -75,8 +90,19 @@ fn train_rate(name: &str, device: &Device, batch: usize, c: usize, h: usize, ste
     Ok((steps * batch) as f64 / t.elapsed().as_secs_f64())
 }
 
-fn infer_rate(name: &str, device: &Device, batch: usize, c: usize, h: usize, steps: usize) -> anyhow::Result<f64> {
-    let args = ModelArgs { num_classes: 10, in_channels: c, input_size: h };
+fn infer_rate(
+    name: &str,
+    device: &Device,
+    batch: usize,
+    c: usize,
+    h: usize,
+    steps: usize,
+) -> anyhow::Result<f64> {
+    let args = ModelArgs {
+        num_classes: 10,
+        in_channels: c,
+        input_size: h,
+    };
     let network = registry::config(name, args)?.init(device)?.valid();
     let x = Tensor::<4>::random([batch, c, h, h], Distribution::Normal(0.0, 1.0), device);
     let _ = network.forward(x.clone()).into_data();
@@ -97,13 +123,18 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     } else {
         args.batch.clone()
     };
-    println!("{:<18} {:<8} {:>6} {:>12}   ({:?}, input {c}×{h}×{h}, {} timed steps)", "model", "backend", "batch", "images/s", args.target, args.steps);
+    println!(
+        "{:<18} {:<8} {:>6} {:>12}   ({:?}, input {c}×{h}×{h}, {} timed steps)",
+        "model", "backend", "batch", "images/s", args.target, args.steps
+    );
     for name in &args.models {
         for backend in &args.backends {
             let kind: BackendKind = backend.parse()?;
             for &batch in &batches {
                 let rate = match args.target {
-                    Target::Train => train_rate(name, &kind.autodiff_device()?, batch, c, h, args.steps)?,
+                    Target::Train => {
+                        train_rate(name, &kind.autodiff_device()?, batch, c, h, args.steps)?
+                    }
                     Target::Infer => infer_rate(name, &kind.device()?, batch, c, h, args.steps)?,
                 };
                 println!("{name:<18} {backend:<8} {batch:>6} {rate:>12.1}");

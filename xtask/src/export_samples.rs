@@ -38,6 +38,11 @@ pub fn run(args: ExportSamplesArgs) -> anyhow::Result<()> {
         other => bail!("--split must be train or test, got `{other}`"),
     };
     let n = export_samples(&*split, &data.classes, args.n, &args.out)?;
-    println!("wrote {n} {} {} images to {}", data.name, args.split, args.out.display());
+    println!(
+        "wrote {n} {} {} images to {}",
+        data.name,
+        args.split,
+        args.out.display()
+    );
     Ok(())
 }

@@ -28,9 +28,12 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(());
     }
-    println!("{:<18} {:>6}  {}", "name", "input", "description (paper)");
+    println!("{:<18} {:>6}  description (paper)", "name", "input");
     for e in entries {
-        println!("{:<18} {:>6}  {} ({})", e.name, e.default_input, e.description, e.paper);
+        println!(
+            "{:<18} {:>6}  {} ({})",
+            e.name, e.default_input, e.description, e.paper
+        );
     }
     Ok(())
 }

@@ -41,7 +41,7 @@ fn human(n: u128) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -54,7 +54,11 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
     let defaults = entry.default_args();
     let input = match &args.input {
         Some(text) => parse_input(text)?,
-        None => [defaults.in_channels, defaults.input_size, defaults.input_size],
+        None => [
+            defaults.in_channels,
+            defaults.input_size,
+            defaults.input_size,
+        ],
     };
     let model_args = ModelArgs {
         num_classes: args.num_classes.unwrap_or(defaults.num_classes),
@@ -73,7 +77,10 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
     }
     println!("{} — {} ({})", entry.name, entry.description, entry.paper);
     println!("input {:?}, {} classes\n", input, model_args.num_classes);
-    println!("{:<40} {:<18} {:<20} {:>14} {:>16}", "layer", "type", "output", "params", "MACs");
+    println!(
+        "{:<40} {:<18} {:<20} {:>14} {:>16}",
+        "layer", "type", "output", "params", "MACs"
+    );
     for row in &summary.layers {
         println!(
             "{:<40} {:<18} {:<20} {:>14} {:>16}",
@@ -84,8 +91,14 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
             human(row.macs as u128)
         );
     }
-    println!("\ntotal trainable parameters: {}", human(summary.total_params as u128));
-    println!("total multiply-adds per image: {}", human(summary.total_macs as u128));
+    println!(
+        "\ntotal trainable parameters: {}",
+        human(summary.total_params as u128)
+    );
+    println!(
+        "total multiply-adds per image: {}",
+        human(summary.total_macs as u128)
+    );
     if let Some(cmp) = &summary.first_conv {
         println!(
             "weight sharing: `{}` has {} parameters; a fully connected layer mapping the same input to the same output would need {} weights",

@@ -95,7 +95,13 @@ fn schedule_from_flags(base: ScheduleConfig, a: &TrainArgs) -> anyhow::Result<Sc
         Some("step") => ScheduleConfig::step(lr0, a.gamma.unwrap_or(0.1), a.step_size.unwrap_or(1)),
         Some("exponential") => ScheduleConfig::exponential(lr0, a.k.unwrap_or(0.1)),
         Some("time-based") => ScheduleConfig::time_based(lr0, a.k.unwrap_or(0.1)),
-        Some("cosine") => ScheduleConfig::new(lr0, Decay::Cosine { min_lr: 0.0, period: 0 }),
+        Some("cosine") => ScheduleConfig::new(
+            lr0,
+            Decay::Cosine {
+                min_lr: 0.0,
+                period: 0,
+            },
+        ),
         Some(other) => anyhow::bail!(
             "unknown --schedule `{other}`; expected constant, step, exponential, time-based or cosine"
         ),
@@ -110,7 +116,9 @@ fn schedule_from_flags(base: ScheduleConfig, a: &TrainArgs) -> anyhow::Result<Sc
         None => {}
         Some("iteration") => s.unit = TimeUnit::Iteration,
         Some("epoch") => s.unit = TimeUnit::Epoch,
-        Some(other) => anyhow::bail!("unknown --schedule-unit `{other}`; expected iteration or epoch"),
+        Some(other) => {
+            anyhow::bail!("unknown --schedule-unit `{other}`; expected iteration or epoch")
+        }
     }
     Ok(s)
 }
