@@ -22,6 +22,13 @@ fn small_config(epochs: usize) -> ExperimentConfig {
     }
 }
 
+/// Burn seeds a device's random generator per process, so runs that overlap in time draw from one
+/// stream; the tests of this file train one at a time (a real run is alone in its process).
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn fresh_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cnn-train-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -38,6 +45,7 @@ fn opts(dir: &Path) -> RunOptions {
 
 #[test]
 fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
+    let _guard = one_at_a_time();
     let dir = fresh_dir("resume");
     let summary = run_classification(small_config(2), &opts(&dir)).expect("run");
     for file in [
@@ -117,6 +125,7 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
 
 #[test]
 fn same_seed_gives_the_same_metrics() {
+    let _guard = one_at_a_time();
     let a = fresh_dir("seed-a");
     let b = fresh_dir("seed-b");
     let mut config = small_config(1);
@@ -139,6 +148,7 @@ fn same_seed_gives_the_same_metrics() {
 
 #[test]
 fn resume_without_a_run_is_a_clear_error() {
+    let _guard = one_at_a_time();
     let dir = fresh_dir("nothing");
     let err = run_classification(
         small_config(1),
