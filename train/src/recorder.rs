@@ -95,7 +95,7 @@ impl MetricLogger for EpochRecorder {
             }
             if name == "Loss" && !latest.is_finite() {
                 let message = format!(
-                    "the {} loss became {latest} in epoch {epoch}; the checkpoints of earlier epochs are kept (continue with --resume and a lower learning rate)",
+                    "the {} loss became {latest} in epoch {epoch}; the checkpoints of earlier epochs are kept; train again with a lower learning rate",
                     split_name(split)
                 );
                 if let Ok(mut state) = self.state.lock()
