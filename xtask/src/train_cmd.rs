@@ -74,7 +74,7 @@ pub struct TrainArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Data-loader worker threads.
-    #[arg(long)]
+    /// Data-loader worker threads (default 1: reproducible batch order; more are faster with heavy augmentation but nondeterministic).
     num_workers: Option<usize>,
     /// flex | ndarray | wgpu
     #[arg(long)]
