@@ -73,8 +73,9 @@ pub struct TrainArgs {
     /// Seed of initialisation, shuffling, split and augmentation.
     #[arg(long)]
     seed: Option<u64>,
-    /// Data-loader worker threads.
-    /// Data-loader worker threads (default 1: reproducible batch order; more are faster with heavy augmentation but nondeterministic).
+    /// Data-loader worker threads (default 1: reproducible batch order; more are faster with heavy
+    /// augmentation but nondeterministic).
+    #[arg(long)]
     num_workers: Option<usize>,
     /// flex | ndarray | wgpu
     #[arg(long)]
