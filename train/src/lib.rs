@@ -23,6 +23,7 @@ pub mod renderer;
 pub mod run;
 pub mod run_dir;
 pub mod schedule;
+pub mod segmentation;
 pub mod setup;
 pub mod split;
 
