@@ -32,6 +32,7 @@ pub mod resnet;
 pub mod resnet_block;
 pub mod summary;
 pub mod trace;
+pub mod unet;
 pub mod vgg;
 
 pub use error::ModelError;
