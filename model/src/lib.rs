@@ -30,6 +30,7 @@ pub mod params;
 pub mod registry;
 pub mod resnet;
 pub mod resnet_block;
+pub mod segnet;
 pub mod summary;
 pub mod trace;
 pub mod unet;
