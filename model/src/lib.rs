@@ -20,6 +20,7 @@ pub mod alexnet;
 pub mod backend;
 pub mod builders;
 pub mod error;
+pub mod fcn;
 pub mod googlenet;
 pub mod inception;
 pub mod init;
@@ -35,6 +36,7 @@ pub mod summary;
 pub mod trace;
 pub mod unet;
 pub mod vgg;
+pub mod vgg_encoder;
 
 pub use error::ModelError;
 pub use network::{Network, NetworkConfig};

@@ -12,8 +12,6 @@
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::Conv2d;
-use burn::tensor::module::max_pool2d_with_indices;
-use burn::tensor::ops::{MaxPoolOptions, PadMode};
 use burn::tensor::{Device, Tensor};
 
 use crate::builders::{ConvBnRelu, ConvSpec};
@@ -21,9 +19,7 @@ use crate::error::ModelError;
 use crate::init::InitScheme;
 use crate::layers::max_unpool2d;
 use crate::trace::Trace;
-
-/// Convolutions per encoder stage in VGG-16.
-const VGG16_STAGES: [usize; 5] = [2, 2, 3, 3, 3];
+use crate::vgg_encoder::{VGG16_STAGES, VggEncoder, crop, pad_to_multiple, stage_width, unit};
 
 /// Configuration of [`SegNet`].
 #[derive(Config, Debug)]
@@ -47,16 +43,12 @@ pub struct SegNetConfig {
 /// SegNet.
 #[derive(Module, Debug)]
 pub struct SegNet {
-    encoder: Vec<Vec<ConvBnRelu>>,
+    encoder: VggEncoder,
     decoder: Vec<Vec<ConvBnRelu>>,
     head: Conv2d,
 }
 
 impl SegNetConfig {
-    fn width(&self, stage: usize) -> usize {
-        self.base_width << stage.min(3)
-    }
-
     /// Build the network.
     pub fn init(&self, device: &Device) -> Result<SegNet, ModelError> {
         if !(1..=5).contains(&self.stages) || self.base_width == 0 || self.num_classes == 0 {
@@ -65,41 +57,27 @@ impl SegNetConfig {
                 "stages must be 1..=5, base_width and num_classes at least 1",
             ));
         }
-        let unit = |a, b| {
-            ConvBnRelu::new(
-                ConvSpec::new(a, b, 3, 1).no_bias(),
-                Some(1e-5),
-                self.init,
-                device,
-            )
-        };
-        let mut c = self.in_channels;
-        let encoder = (0..self.stages)
-            .map(|s| {
-                let w = self.width(s);
-                (0..VGG16_STAGES[s])
-                    .map(|_| {
-                        let u = unit(c, w);
-                        c = w;
-                        u
-                    })
-                    .collect()
-            })
-            .collect();
-        // Decoder stage s (deepest first) keeps width(s) and ends on width(s − 1) (or base).
+        let width = |s| stage_width(self.base_width, s);
+        // Decoder stage s (deepest first) keeps width(s) and ends on width(s − 1) (or the base).
         let decoder = (0..self.stages)
             .rev()
             .map(|s| {
-                let w = self.width(s);
-                let out = if s == 0 { w } else { self.width(s - 1) };
+                let w = width(s);
+                let out = if s == 0 { w } else { width(s - 1) };
                 let n = VGG16_STAGES[s];
                 (0..n)
-                    .map(|i| unit(w, if i + 1 == n { out } else { w }))
+                    .map(|i| unit(w, if i + 1 == n { out } else { w }, self.init, device))
                     .collect()
             })
             .collect();
         Ok(SegNet {
-            encoder,
+            encoder: VggEncoder::new(
+                self.in_channels,
+                self.base_width,
+                self.stages,
+                self.init,
+                device,
+            ),
             decoder,
             head: ConvSpec::new(self.base_width, self.num_classes, 3, 1).init(self.init, device),
         })
@@ -114,43 +92,23 @@ impl SegNet {
 
     /// Forward pass recording every layer into `tr`.
     pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let [b, _, h, w] = x.dims();
-        let m = 1usize << self.encoder.len();
-        let (ph, pw) = ((m - h % m) % m, (m - w % m) % m);
-        let mut x = if ph + pw > 0 {
-            x.pad([(0, ph), (0, pw)], PadMode::Constant(0.0))
-        } else {
-            x
+        let [_, _, h, w] = x.dims();
+        let (x, _) = pad_to_multiple(x, 1 << self.encoder.depth());
+        let mut stages = self.encoder.forward_traced(x, tr);
+        let mut x = match stages.last() {
+            Some(last) => last.pooled.clone(),
+            None => unreachable!("an encoder has at least one stage"),
         };
-        let mut switches = Vec::with_capacity(self.encoder.len());
-        for (s, stage) in self.encoder.iter().enumerate() {
-            for (i, unit) in stage.iter().enumerate() {
-                x = unit.forward_traced(x, &format!("encoder{}.{}", s + 1, i + 1), tr);
-            }
-            let [_, _, sh, sw] = x.dims();
-            let (pooled, idx) = max_pool2d_with_indices(x, MaxPoolOptions::new([2, 2]));
-            x = tr.op(&format!("pool{}", s + 1), "MaxPool2d+switches", pooled);
-            switches.push((idx, [sh, sw]));
-        }
         for (d, stage) in self.decoder.iter().enumerate() {
-            let (idx, size) = switches
-                .pop()
-                .unwrap_or_else(|| unreachable!("one switch set per stage"));
-            x = tr.op(
-                &format!("unpool{}", d + 1),
-                "MaxUnpool2d",
-                max_unpool2d(x, idx, size),
-            );
-            for (i, unit) in stage.iter().enumerate() {
-                x = unit.forward_traced(x, &format!("decoder{}.{}", d + 1, i + 1), tr);
+            let Some(skip) = stages.pop() else {
+                unreachable!("one set of switches per stage")
+            };
+            let unpooled = max_unpool2d(x, skip.switches, skip.size);
+            x = tr.op(&format!("unpool{}", d + 1), "MaxUnpool2d", unpooled);
+            for (i, u) in stage.iter().enumerate() {
+                x = u.forward_traced(x, &format!("decoder{}.{}", d + 1, i + 1), tr);
             }
         }
-        let scores = tr.conv("head", &self.head, self.head.forward(x));
-        let classes = scores.dims()[1];
-        if ph + pw > 0 {
-            scores.slice([0..b, 0..classes, 0..h, 0..w])
-        } else {
-            scores
-        }
+        crop(tr.conv("head", &self.head, self.head.forward(x)), h, w)
     }
 }
