@@ -48,7 +48,7 @@ fn gradients_flow_and_the_loss_falls() {
         let loss = net.forward(x.clone()).narrow(1, 0, 1).neg().mean();
         losses.push(loss.clone().into_scalar::<f32>());
         let grads = burn::optim::GradientsParams::from_grads(loss.backward(), &net);
-        assert!(grads.len() > 0);
+        assert!(!grads.is_empty());
         net = optim.step(1e-3, net, grads);
     }
     assert!(losses[14] < losses[0], "{losses:?}");
