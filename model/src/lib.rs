@@ -19,6 +19,7 @@
 pub mod alexnet;
 pub mod backend;
 pub mod builders;
+pub mod deconvnet;
 pub mod error;
 pub mod fcn;
 pub mod googlenet;

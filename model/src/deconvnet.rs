@@ -1,0 +1,150 @@
+//! DeconvNet — H. Noh, S. Hong, B. Han, "Learning deconvolution network for semantic segmentation",
+//! ICCV 2015.
+//!
+//! A VGG-16 encoder with batch norm (five stages, max pooling that keeps its switches), two
+//! fully-connected-as-convolution layers (fc6, fc7: 4096 maps), then a mirrored *deconvolution*
+//! network: a transposed convolution back from fc7, and for each stage, deepest first, max-unpooling
+//! with that stage's switches followed by 3×3 transposed convolutions with batch norm and ReLU; a
+//! 1×1 convolution scores the classes `[B, classes, H, W]` at the input size. The paper's fc6 is a
+//! 7×7 valid convolution on a 224 px input (pool5 is 7×7); here fc6 and its mirror are 3×3 with
+//! padding so any input size works (zero-padded to a multiple of 32, scores cropped back).
+
+use burn::config::Config;
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, ConvTranspose2d, ConvTranspose2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig};
+use burn::tensor::activation::relu;
+use burn::tensor::{Device, Tensor};
+
+use crate::builders::ConvSpec;
+use crate::error::ModelError;
+use crate::init::InitScheme;
+use crate::layers::max_unpool2d;
+use crate::trace::Trace;
+use crate::vgg_encoder::{VGG16_STAGES, VggEncoder, crop, pad_to_multiple, stage_width};
+
+/// Configuration of [`DeconvNet`].
+#[derive(Config, Debug)]
+pub struct DeconvNetConfig {
+    /// Number of classes.
+    pub num_classes: usize,
+    /// Input channels.
+    #[config(default = 3)]
+    pub in_channels: usize,
+    /// Maps of the first VGG stage (64 in the paper).
+    #[config(default = 64)]
+    pub base_width: usize,
+    /// Maps of fc6/fc7 (4096 in the paper).
+    #[config(default = 4096)]
+    pub fc_width: usize,
+    /// Weight initialisation.
+    #[config(default = "InitScheme::He")]
+    pub init: InitScheme,
+}
+
+/// A 3×3 transposed convolution (stride 1) with batch norm and ReLU.
+#[derive(Module, Debug)]
+pub struct DeconvBnRelu {
+    deconv: ConvTranspose2d,
+    bn: BatchNorm,
+}
+
+impl DeconvBnRelu {
+    fn new(c_in: usize, c_out: usize, device: &Device) -> Self {
+        Self {
+            deconv: ConvTranspose2dConfig::new([c_in, c_out], [3, 3])
+                .with_padding([1, 1])
+                .with_bias(false)
+                .init(device),
+            bn: BatchNormConfig::new(c_out).init(device),
+        }
+    }
+
+    fn forward_traced(&self, x: Tensor<4>, name: &str, tr: &mut Trace) -> Tensor<4> {
+        tr.scope(name, |tr| {
+            let x = tr.module(
+                "deconv",
+                "ConvTranspose2d",
+                &self.deconv,
+                0,
+                self.deconv.forward(x),
+            );
+            let x = tr.batch_norm("bn", &self.bn, self.bn.forward(x));
+            tr.op("relu", "ReLU", relu(x))
+        })
+    }
+}
+
+/// DeconvNet.
+#[derive(Module, Debug)]
+pub struct DeconvNet {
+    encoder: VggEncoder,
+    fc6: Conv2d,
+    fc7: Conv2d,
+    deconv_fc6: DeconvBnRelu,
+    decoder: Vec<Vec<DeconvBnRelu>>,
+    head: Conv2d,
+}
+
+impl DeconvNetConfig {
+    /// Build the network.
+    pub fn init(&self, device: &Device) -> Result<DeconvNet, ModelError> {
+        if self.base_width == 0 || self.fc_width == 0 || self.num_classes == 0 {
+            return Err(ModelError::invalid(
+                "DeconvNet",
+                "widths and num_classes must be at least 1",
+            ));
+        }
+        let width = |s| stage_width(self.base_width, s);
+        let decoder = (0..5)
+            .rev()
+            .map(|s| {
+                let w = width(s);
+                let out = if s == 0 { w } else { width(s - 1) };
+                let n = VGG16_STAGES[s];
+                (0..n)
+                    .map(|i| DeconvBnRelu::new(w, if i + 1 == n { out } else { w }, device))
+                    .collect()
+            })
+            .collect();
+        Ok(DeconvNet {
+            encoder: VggEncoder::new(self.in_channels, self.base_width, 5, self.init, device),
+            fc6: ConvSpec::new(width(4), self.fc_width, 3, 1).init(self.init, device),
+            fc7: ConvSpec::new(self.fc_width, self.fc_width, 1, 0).init(self.init, device),
+            deconv_fc6: DeconvBnRelu::new(self.fc_width, width(4), device),
+            decoder,
+            head: ConvSpec::new(self.base_width, self.num_classes, 1, 0).init(self.init, device),
+        })
+    }
+}
+
+impl DeconvNet {
+    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]`.
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.forward_traced(x, &mut Trace::off())
+    }
+
+    /// Forward pass recording every layer into `tr`.
+    pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
+        let [_, _, h, w] = x.dims();
+        let (x, _) = pad_to_multiple(x, 32);
+        let mut stages = self.encoder.forward_traced(x, tr);
+        let Some(pool5) = stages.last().map(|s| s.pooled.clone()) else {
+            unreachable!("the encoder has five stages")
+        };
+        let x = relu(tr.conv("fc6", &self.fc6, self.fc6.forward(pool5)));
+        let x = relu(tr.conv("fc7", &self.fc7, self.fc7.forward(x)));
+        let mut x = self.deconv_fc6.forward_traced(x, "deconv_fc6", tr);
+        for (d, stage) in self.decoder.iter().enumerate() {
+            let Some(skip) = stages.pop() else {
+                unreachable!("one set of switches per stage")
+            };
+            let unpooled = max_unpool2d(x, skip.switches, skip.size);
+            x = tr.op(&format!("unpool{}", d + 1), "MaxUnpool2d", unpooled);
+            for (i, u) in stage.iter().enumerate() {
+                x = u.forward_traced(x, &format!("deconv{}.{}", d + 1, i + 1), tr);
+            }
+        }
+        crop(tr.conv("head", &self.head, self.head.forward(x)), h, w)
+    }
+}
