@@ -32,6 +32,7 @@ pub mod params;
 pub mod registry;
 pub mod resnet;
 pub mod resnet_block;
+pub mod segmentation;
 pub mod segnet;
 pub mod summary;
 pub mod trace;
