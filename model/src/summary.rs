@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::error::ModelError;
 use crate::network::NetworkConfig;
 use crate::params::trainable_params;
+use crate::segmentation::SegNetworkConfig;
 use crate::trace::{LayerRow, Trace};
 
 /// A whole-model summary.
@@ -48,9 +49,42 @@ pub fn summarize(
     device: &Device,
 ) -> Result<Summary, ModelError> {
     let network = config.init(device)?.valid();
-    let [c, h, w] = input;
     let mut trace = Trace::on();
+    let [c, h, w] = input;
     let output = network.forward_traced(Tensor::zeros([1, c, h, w], device), &mut trace);
+    Ok(assemble(
+        input,
+        output.dims().to_vec(),
+        trace,
+        trainable_params(&network),
+    ))
+}
+
+/// Summarise a segmentation network the same way (output `[1, classes, H, W]`).
+pub fn summarize_segmentation(
+    config: &SegNetworkConfig,
+    input: [usize; 3],
+    device: &Device,
+) -> Result<Summary, ModelError> {
+    let network = config.init(device)?.valid();
+    let mut trace = Trace::on();
+    let [c, h, w] = input;
+    let output = network.forward_traced(Tensor::zeros([1, c, h, w], device), &mut trace);
+    Ok(assemble(
+        input,
+        output.dims().to_vec(),
+        trace,
+        trainable_params(&network),
+    ))
+}
+
+fn assemble(
+    input: [usize; 3],
+    output_shape: Vec<usize>,
+    trace: Trace,
+    total_params: usize,
+) -> Summary {
+    let [c, h, w] = input;
     let layers = trace.into_rows();
     let first_conv = layers
         .iter()
@@ -60,12 +94,12 @@ pub fn summarize(
             conv_params: row.params,
             dense_weights: (c * h * w) as u128 * row.output_shape.iter().product::<usize>() as u128,
         });
-    Ok(Summary {
+    Summary {
         input,
-        output_shape: output.dims().to_vec(),
-        total_params: trainable_params(&network),
+        output_shape,
+        total_params,
         total_macs: layers.iter().map(|row| row.macs).sum(),
         layers,
         first_conv,
-    })
+    }
 }

@@ -35,5 +35,9 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<()> {
             e.name, e.default_input, e.description, e.paper
         );
     }
+    println!(
+        "\nsegmentation networks (`cargo xtask summary NAME`; not yet trainable from xtask):\n  {}",
+        model::segmentation::SEGMENTATION_MODELS.join(", ")
+    );
     Ok(())
 }

@@ -50,6 +50,9 @@ fn human(n: u128) -> String {
 }
 
 pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
+    if model::segmentation::SEGMENTATION_MODELS.contains(&args.model.as_str()) {
+        return run_segmentation(&args);
+    }
     let entry = registry::lookup(&args.model)?;
     let defaults = entry.default_args();
     let input = match &args.input {
@@ -76,7 +79,36 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     println!("{} — {} ({})", entry.name, entry.description, entry.paper);
-    println!("input {:?}, {} classes\n", input, model_args.num_classes);
+    print_table(&summary, model_args.num_classes);
+    Ok(())
+}
+
+fn run_segmentation(args: &SummaryArgs) -> anyhow::Result<()> {
+    let small = args.model.ends_with("_small");
+    let input = match &args.input {
+        Some(text) => parse_input(text)?,
+        None if small => [1, 32, 32],
+        None => [3, 224, 224],
+    };
+    let classes = args.num_classes.unwrap_or(if small { 11 } else { 21 });
+    let config = model::segmentation::segmentation_config(&args.model, classes, input[0])?;
+    let device = args.backend.parse::<BackendKind>()?.device()?;
+    let summary = model::summary::summarize_segmentation(&config, input, &device)?;
+    if args.json {
+        let mut value = serde_json::to_value(&summary)?;
+        value["model"] = serde_json::Value::String(args.model.clone());
+        value["config"] = serde_json::to_value(&config)?;
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
+    println!("{} — segmentation network", args.model);
+    print_table(&summary, classes);
+    Ok(())
+}
+
+fn print_table(summary: &model::summary::Summary, classes: usize) {
+    let input = summary.input;
+    println!("input {:?}, {} classes\n", input, classes);
     println!(
         "{:<40} {:<18} {:<20} {:>14} {:>16}",
         "layer", "type", "output", "params", "MACs"
@@ -107,5 +139,4 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
             human(cmp.dense_weights)
         );
     }
-    Ok(())
 }
