@@ -24,7 +24,7 @@ pub struct EpochRow {
     pub top1: f64,
     /// Top-5 accuracy in [0, 1].
     pub top5: f64,
-    /// Learning rate at the end of the epoch.
+    /// Mean learning rate over the epoch (as Burn's learning-rate metric aggregates it).
     pub lr: f64,
     /// Wall time of the split.
     pub seconds: f64,
