@@ -1,8 +1,9 @@
 //! SegNet: output size equals the input size, the pooling switches carry the positions back, every
 //! parameter gets a gradient, and a tiny SegNet overfits one image+mask.
 
-use burn::module::Module;
-use burn::tensor::{Device, Distribution, Int, Tensor, TensorData};
+mod common;
+
+use burn::tensor::{Device, Distribution, Tensor};
 use model::segnet::SegNetConfig;
 
 #[test]
@@ -38,49 +39,15 @@ fn paper_configuration_parameter_count() {
 fn tiny_segnet_overfits_one_image_and_mask() {
     let device = Device::flex().autodiff();
     device.seed(5);
-    let mut net = SegNetConfig::new(2)
+    let net = SegNetConfig::new(2)
         .with_in_channels(1)
         .with_base_width(8)
         .with_stages(2)
         .init(&device)
         .expect("segnet");
-    let (h, w) = (16, 16);
-    let mut img = vec![0.0f32; h * w];
-    let mut mask = vec![0i64; h * w];
-    for y in 3..9 {
-        for x in 6..13 {
-            img[y * w + x] = 1.0;
-            mask[y * w + x] = 1;
-        }
-    }
-    let x = Tensor::<4>::from_data(TensorData::new(img, [1, 1, h, w]), &device);
-    let y = Tensor::<3, Int>::from_data(TensorData::new(mask.clone(), [1, h, w]), &device);
-    let mut optim = burn::optim::AdamConfig::new().init();
-    for _ in 0..80 {
-        let [b, c, hh, ww] = [1, 2, h, w];
-        let logits = net
-            .forward(x.clone())
-            .permute([0, 2, 3, 1])
-            .reshape([b * hh * ww, c]);
-        let loss = burn::tensor::activation::log_softmax(logits, 1)
-            .gather(1, y.clone().reshape([b * hh * ww, 1]))
-            .mean()
-            .neg();
-        let grads = burn::optim::GradientsParams::from_grads(loss.backward(), &net);
-        net = optim.step(0.01, net, grads);
-    }
-    let pred: Vec<f32> = net
-        .valid()
-        .forward(x.inner())
-        .argmax(1)
-        .float()
-        .into_data()
-        .try_to_vec()
-        .expect("f32");
-    let correct = pred
-        .iter()
-        .zip(&mask)
-        .filter(|(a, b)| **a as i64 == **b)
-        .count();
-    assert_eq!(correct, h * w);
+    let scene = common::rectangles(16, 16, &[(3, 6, 6, 7)], &device);
+    assert_eq!(
+        common::fit_and_count(net, |n, x| n.forward(x), scene, 80),
+        16 * 16
+    );
 }

@@ -1,8 +1,9 @@
 //! U-Net: output size equals the input size for several sizes, gradients reach every parameter,
 //! and a tiny U-Net overfits one image+mask.
 
-use burn::module::Module;
-use burn::tensor::{Device, Distribution, Int, Tensor, TensorData};
+mod common;
+
+use burn::tensor::{Device, Distribution, Tensor};
 use model::unet::UNetConfig;
 
 #[test]
@@ -39,55 +40,15 @@ fn paper_configuration_parameter_count() {
 fn tiny_unet_overfits_one_image_and_mask() {
     let device = Device::flex().autodiff();
     device.seed(3);
-    let mut net = UNetConfig::new(2)
+    let net = UNetConfig::new(2)
         .with_in_channels(1)
         .with_base_width(4)
         .with_depth(2)
         .init(&device)
         .expect("u-net");
-    // A bright square on a dark background; the mask labels the square.
-    let (h, w) = (16, 16);
-    let mut img = vec![0.0f32; h * w];
-    let mut mask = vec![0i64; h * w];
-    for y in 4..11 {
-        for x in 5..12 {
-            img[y * w + x] = 1.0;
-            mask[y * w + x] = 1;
-        }
-    }
-    let x = Tensor::<4>::from_data(TensorData::new(img, [1, 1, h, w]), &device);
-    let y = Tensor::<3, Int>::from_data(TensorData::new(mask.clone(), [1, h, w]), &device);
-    let mut optim = burn::optim::AdamConfig::new().init();
-    for _ in 0..60 {
-        let loss = train_free_pixel_ce(net.forward(x.clone()), y.clone());
-        let grads = burn::optim::GradientsParams::from_grads(loss.backward(), &net);
-        net = optim.step(0.01, net, grads);
-    }
-    let pred: Vec<f32> = net
-        .valid()
-        .forward(x.inner())
-        .argmax(1)
-        .float()
-        .into_data()
-        .try_to_vec()
-        .expect("f32");
-    let correct = pred
-        .iter()
-        .zip(&mask)
-        .filter(|(a, b)| **a as i64 == **b)
-        .count();
-    assert_eq!(correct, h * w, "every pixel right after overfitting");
-}
-
-/// Mean pixel cross-entropy without ignore ids (the model crate does not depend on `train`).
-fn train_free_pixel_ce(logits: Tensor<4>, targets: Tensor<3, Int>) -> Tensor<1> {
-    let [b, c, h, w] = logits.dims();
-    let log_p = burn::tensor::activation::log_softmax(
-        logits.permute([0, 2, 3, 1]).reshape([b * h * w, c]),
-        1,
+    let scene = common::rectangles(16, 16, &[(4, 5, 7, 7)], &device);
+    assert_eq!(
+        common::fit_and_count(net, |n, x| n.forward(x), scene, 60),
+        16 * 16
     );
-    log_p
-        .gather(1, targets.reshape([b * h * w, 1]))
-        .mean()
-        .neg()
 }
