@@ -49,15 +49,9 @@ pub fn summarize(
     device: &Device,
 ) -> Result<Summary, ModelError> {
     let network = config.init(device)?.valid();
-    let mut trace = Trace::on();
-    let [c, h, w] = input;
-    let output = network.forward_traced(Tensor::zeros([1, c, h, w], device), &mut trace);
-    Ok(assemble(
-        input,
-        output.dims().to_vec(),
-        trace,
-        trainable_params(&network),
-    ))
+    Ok(trace_one(&network, input, device, |n, x, tr| {
+        n.forward_traced(x, tr).dims().to_vec()
+    }))
 }
 
 /// Summarise a segmentation network the same way (output `[1, classes, H, W]`).
@@ -67,15 +61,22 @@ pub fn summarize_segmentation(
     device: &Device,
 ) -> Result<Summary, ModelError> {
     let network = config.init(device)?.valid();
-    let mut trace = Trace::on();
+    Ok(trace_one(&network, input, device, |n, x, tr| {
+        n.forward_traced(x, tr).dims().to_vec()
+    }))
+}
+
+/// Trace `forward` (returning the output shape) on zeros of one `input`-shaped image.
+fn trace_one<M: Module>(
+    network: &M,
+    input: [usize; 3],
+    device: &Device,
+    forward: impl FnOnce(&M, Tensor<4>, &mut Trace) -> Vec<usize>,
+) -> Summary {
     let [c, h, w] = input;
-    let output = network.forward_traced(Tensor::zeros([1, c, h, w], device), &mut trace);
-    Ok(assemble(
-        input,
-        output.dims().to_vec(),
-        trace,
-        trainable_params(&network),
-    ))
+    let mut trace = Trace::on();
+    let output_shape = forward(network, Tensor::zeros([1, c, h, w], device), &mut trace);
+    assemble(input, output_shape, trace, trainable_params(network))
 }
 
 fn assemble(
