@@ -8,6 +8,7 @@ use model::deconvnet::DeconvNetConfig;
 
 #[test]
 fn output_has_the_input_size() {
+    let _serial = common::serial();
     let device = Device::flex();
     let net = DeconvNetConfig::new(3)
         .with_in_channels(1)
@@ -23,6 +24,7 @@ fn output_has_the_input_size() {
 
 #[test]
 fn tiny_deconvnet_overfits_two_images_and_masks() {
+    let _serial = common::serial();
     let device = Device::flex().autodiff();
     device.seed(9);
     let net = DeconvNetConfig::new(2)

@@ -1,33 +1,10 @@
 //! One sweep over every registered segmentation network: output `[B, classes, H, W]` at the input
 //! size for several sizes, finite scores, and a gradient for every trainable parameter.
 
-use burn::module::{Module, ModuleVisitor, Param};
-use burn::tensor::{Device, Distribution, Gradients, Tensor};
+mod common;
+
+use burn::tensor::{Device, Distribution, Tensor};
 use model::segmentation::{SEGMENTATION_MODELS, segmentation_config};
-
-struct MissingGrads<'a> {
-    grads: &'a Gradients,
-    path: Vec<String>,
-    missing: Vec<String>,
-}
-
-impl ModuleVisitor for MissingGrads<'_> {
-    fn enter_module(&mut self, name: &str, _: &str) {
-        self.path.push(name.to_string());
-    }
-    fn exit_module(&mut self, _: &str, _: &str) {
-        self.path.pop();
-    }
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let name = self.path.join(".");
-        if !name.ends_with("running_mean")
-            && !name.ends_with("running_var")
-            && param.val().grad(self.grads).is_none()
-        {
-            self.missing.push(name);
-        }
-    }
-}
 
 #[test]
 fn every_segmentation_network_keeps_the_input_size_and_trains() {
@@ -52,17 +29,9 @@ fn every_segmentation_network_keeps_the_input_size_and_trains() {
                 "{name}: non-finite scores"
             );
             let grads = loss.backward();
-            let mut check = MissingGrads {
-                grads: &grads,
-                path: Vec::new(),
-                missing: Vec::new(),
-            };
-            net.visit(&mut check);
-            assert!(
-                check.missing.is_empty(),
-                "{name}: no gradient for {:?}",
-                check.missing
-            );
+            let (checked, missing) = common::missing_gradients(&net, &grads);
+            assert!(checked > 0, "{name}: no parameters visited");
+            assert!(missing.is_empty(), "{name}: no gradient for {missing:?}");
         }
     }
 }

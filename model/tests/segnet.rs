@@ -8,6 +8,7 @@ use model::segnet::SegNetConfig;
 
 #[test]
 fn output_has_the_input_size() {
+    let _serial = common::serial();
     let device = Device::flex();
     let net = SegNetConfig::new(3)
         .with_in_channels(1)
@@ -23,6 +24,7 @@ fn output_has_the_input_size() {
 
 #[test]
 fn paper_configuration_parameter_count() {
+    let _serial = common::serial();
     // VGG-16's 13 encoder convolutions (no bias, batch norm) mirrored by 13 decoder convolutions and
     // a 3×3 head, for 3 channels and 12 classes (CamVid), counted by hand:
     // encoder weights Σ c_in·c_out·9 = 14,710,464; decoder weights 7,077,888 + 5,898,240 +
@@ -37,6 +39,7 @@ fn paper_configuration_parameter_count() {
 
 #[test]
 fn tiny_segnet_overfits_one_image_and_mask() {
+    let _serial = common::serial();
     let device = Device::flex().autodiff();
     device.seed(5);
     let net = SegNetConfig::new(2)

@@ -8,6 +8,7 @@ use model::unet::UNetConfig;
 
 #[test]
 fn output_has_the_input_size() {
+    let _serial = common::serial();
     let device = Device::flex();
     let net = UNetConfig::new(4)
         .with_in_channels(1)
@@ -23,6 +24,7 @@ fn output_has_the_input_size() {
 
 #[test]
 fn paper_configuration_parameter_count() {
+    let _serial = common::serial();
     // Ronneberger et al.'s layout (depth 4, 64 maps, no BN) with padded convolutions, 3 input
     // channels and 2 classes, counted by hand: encoder 4,685,376 (1,792 + 36,928; 73,856 + 147,584;
     // 295,168 + 590,080; 1,180,160 + 2,359,808), bottleneck 14,157,824, decoder 12,188,480 (each
@@ -38,6 +40,7 @@ fn paper_configuration_parameter_count() {
 
 #[test]
 fn tiny_unet_overfits_one_image_and_mask() {
+    let _serial = common::serial();
     let device = Device::flex().autodiff();
     device.seed(3);
     let net = UNetConfig::new(2)

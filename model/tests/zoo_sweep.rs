@@ -4,40 +4,14 @@
 //! ImageNet forms run at 64 px (their smallest comfortable size) to keep the sweep fast; the
 //! small forms run at 28 px with one channel and at 32 px with three.
 
-use burn::module::{Module, ModuleVisitor, Param};
-use burn::tensor::Gradients;
+mod common;
+
+use burn::module::Module;
 use burn::tensor::{Device, Distribution, Tensor};
 use model::Network;
 use model::registry::{self, ModelArgs};
 
 const CLASSES: usize = 7;
-
-struct GradCheck<'a> {
-    grads: &'a Gradients,
-    path: Vec<String>,
-    missing: Vec<String>,
-    checked: usize,
-}
-
-impl ModuleVisitor for GradCheck<'_> {
-    fn enter_module(&mut self, name: &str, _: &str) {
-        self.path.push(name.to_string());
-    }
-    fn exit_module(&mut self, _: &str, _: &str) {
-        self.path.pop();
-    }
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let name = self.path.join(".");
-        if name.ends_with("running_mean") || name.ends_with("running_var") {
-            return;
-        }
-        self.checked += 1;
-        match param.val().grad(self.grads) {
-            Some(g) if g.clone().abs().sum().into_scalar::<f32>().is_finite() => {}
-            _ => self.missing.push(name),
-        }
-    }
-}
 
 fn build(name: &str, in_channels: usize, input_size: usize, device: &Device) -> Network {
     let args = ModelArgs {
@@ -76,19 +50,9 @@ fn sweep_one(name: &str, in_channels: usize, input_size: usize) {
         loss = loss + a.powi_scalar(2).mean();
     }
     let grads = loss.backward();
-    let mut check = GradCheck {
-        grads: &grads,
-        path: Vec::new(),
-        missing: Vec::new(),
-        checked: 0,
-    };
-    net.visit(&mut check);
-    assert!(check.checked > 0, "{name}: no parameters visited");
-    assert!(
-        check.missing.is_empty(),
-        "{name}: no gradient for {:?}",
-        check.missing
-    );
+    let (checked, missing) = common::missing_gradients(&net, &grads);
+    assert!(checked > 0, "{name}: no parameters visited");
+    assert!(missing.is_empty(), "{name}: no gradient for {missing:?}");
 
     // Evaluation mode: deterministic (dropout off) and per-sample (batch norm uses running stats).
     let eval = net.valid();

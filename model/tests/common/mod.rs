@@ -1,9 +1,53 @@
-//! Shared by the segmentation-network tests: a scene of bright rectangles with their masks, and a
-//! loop that fits a network to it and counts the pixels it then labels right in evaluation mode.
+//! Shared by the model tests: which trainable parameters lack a finite gradient after a backward
+//! pass; a scene of bright rectangles with their masks, and a loop that fits a segmentation network
+//! to it and counts the pixels it then labels right in evaluation mode.
 
-use burn::module::Module;
+// Each test binary uses only some of these helpers.
+#![allow(dead_code)]
+
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Gradients, Int, Tensor, TensorData};
+
+struct GradCheck<'a> {
+    grads: &'a Gradients,
+    path: Vec<String>,
+    missing: Vec<String>,
+    checked: usize,
+}
+
+impl ModuleVisitor for GradCheck<'_> {
+    fn enter_module(&mut self, name: &str, _: &str) {
+        self.path.push(name.to_string());
+    }
+    fn exit_module(&mut self, _: &str, _: &str) {
+        self.path.pop();
+    }
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let name = self.path.join(".");
+        if name.ends_with("running_mean") || name.ends_with("running_var") {
+            return;
+        }
+        self.checked += 1;
+        match param.val().grad(self.grads) {
+            Some(g) if g.clone().abs().sum().into_scalar::<f32>().is_finite() => {}
+            _ => self.missing.push(name),
+        }
+    }
+}
+
+/// The number of trainable parameters of `module` (batch-norm running statistics excluded) and the
+/// paths of those without a finite gradient in `grads`.
+pub fn missing_gradients<M: Module>(module: &M, grads: &Gradients) -> (usize, Vec<String>) {
+    let mut check = GradCheck {
+        grads,
+        path: Vec::new(),
+        missing: Vec::new(),
+        checked: 0,
+    };
+    module.visit(&mut check);
+    (check.checked, check.missing)
+}
 
 /// `n` grey `h×w` images, image `i` holding the rectangle `rects[i]` = (top, left, height, width) at
 /// intensity 1 on 0, and masks labelling the rectangle 1 and the rest 0.
@@ -64,4 +108,11 @@ pub fn fit_and_count<M: Module>(
         .zip(&mask)
         .filter(|(p, m)| **p as i64 == **m)
         .count()
+}
+
+/// Burn seeds a device's random generator per process, so tests of one binary running at the same
+/// time draw from one stream; a seeded test holds this lock to get the same weights every run.
+pub fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
