@@ -47,6 +47,7 @@ pub mod idx;
 pub mod idx_folder;
 pub mod input;
 pub mod item;
+pub mod mask_png;
 pub mod memory;
 pub mod mnist;
 pub mod package;

@@ -1,8 +1,9 @@
-//! `infer`: classify image files with a trained run.
+//! `infer`: classify image files with a trained run, or segment them with a segmentation run.
 //!
 //! ```text
 //! cargo run -p infer --release -- --run runs/lenet5-mnist digits/
 //! cargo install --path infer && infer --run runs/lenet5-mnist --format json photo.jpg
+//! cargo run -p infer --release -- --run runs/unet-digits-seg --out masks/ scenes/
 //! ```
 
 use std::io::IsTerminal;
@@ -12,12 +13,18 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use infer::output::{Format, render};
-use infer::{CheckpointChoice, TrainedRun, classify_files, files};
+use infer::output::{Format, render, render_segmented};
+use infer::{
+    CheckpointChoice, SegmentationRun, Segmented, TrainedRun, classify_files, files, run_task,
+    segment_files,
+};
+use train::Task;
 use model::backend::BackendKind;
 
 /// Classify image files (PNG, JPEG, BMP; folders searched recursively) with a run trained by
-/// `cargo xtask train`. Exits with status 1 if any file could not be classified.
+/// `cargo xtask train`; with a segmentation run, write each image's class-id mask PNG and colour
+/// overlay to --out and print its class pixel fractions. Exits with status 1 if any file could not
+/// be processed, 2 if the run cannot be used.
 #[derive(Parser)]
 #[command(name = "infer", version)]
 struct Args {
@@ -36,7 +43,11 @@ struct Args {
     /// flex | ndarray | wgpu
     #[arg(long, default_value = "flex")]
     backend: BackendKind,
-    /// Images per forward pass.
+    /// Segmentation runs: folder for `<name>_mask.png` (class ids, palette PNG) and
+    /// `<name>_overlay.png`, both the size of the input.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Images per forward pass (classification).
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
     /// Image files or folders.
@@ -58,8 +69,7 @@ fn main() -> ExitCode {
 fn run() -> anyhow::Result<bool> {
     let args = Args::parse();
     let device = args.backend.device()?;
-    let trained = TrainedRun::open(&args.run, args.checkpoint, &device)
-        .with_context(|| format!("opening run {}", args.run.display()))?;
+    let task = run_task(&args.run).with_context(|| format!("opening run {}", args.run.display()))?;
     let (files, missing) = files::collect(&args.paths);
     let bar = (std::io::stderr().is_terminal() && files.len() > 64).then(|| {
         let bar = ProgressBar::new(files.len() as u64);
@@ -69,6 +79,42 @@ fn run() -> anyhow::Result<bool> {
         );
         bar
     });
+    if task == Task::Segment {
+        let Some(out) = &args.out else {
+            anyhow::bail!(
+                "{} is a segmentation run: give --out DIR for the masks and overlays",
+                args.run.display()
+            );
+        };
+        let run = SegmentationRun::open(&args.run, args.checkpoint, &device)
+            .with_context(|| format!("opening run {}", args.run.display()))?;
+        let mut results = segment_files(&run, &files, out, &device, |done| {
+            if let Some(bar) = &bar {
+                bar.set_position(done as u64);
+            }
+        })?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        for (path, error) in missing {
+            results.push(Segmented {
+                path,
+                mask: None,
+                overlay: None,
+                size: [0, 0],
+                fractions: Vec::new(),
+                error: Some(error),
+            });
+        }
+        print!("{}", render_segmented(&results, args.format));
+        let errors: Vec<_> = results
+            .iter()
+            .filter_map(|r| r.error.as_ref().map(|e| (&r.path, e)))
+            .collect();
+        return Ok(report(results.len(), &errors));
+    }
+    let trained = TrainedRun::open(&args.run, args.checkpoint, &device)
+        .with_context(|| format!("opening run {}", args.run.display()))?;
     let mut results = classify_files(
         &trained,
         &files,
@@ -92,17 +138,21 @@ fn run() -> anyhow::Result<bool> {
         });
     }
     print!("{}", render(&results, args.format));
-    let failed: Vec<_> = results.iter().filter(|r| r.error.is_some()).collect();
-    for r in &failed {
-        eprintln!(
-            "error: {}: {}",
-            r.path.display(),
-            r.error.as_deref().unwrap_or_default()
-        );
+    let errors: Vec<_> = results
+        .iter()
+        .filter_map(|r| r.error.as_ref().map(|e| (&r.path, e)))
+        .collect();
+    Ok(report(results.len(), &errors))
+}
+
+/// Print the files that failed; true when there were files and none failed.
+fn report(total: usize, errors: &[(&PathBuf, &String)]) -> bool {
+    for (path, error) in errors {
+        eprintln!("error: {}: {error}", path.display());
     }
-    if results.is_empty() {
+    if total == 0 {
         eprintln!("error: no image files found in the given paths");
-        return Ok(false);
+        return false;
     }
-    Ok(failed.is_empty())
+    errors.is_empty()
 }

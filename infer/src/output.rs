@@ -72,3 +72,63 @@ pub fn render(results: &[Classified], format: Format) -> String {
     }
     out
 }
+
+/// Render segmentation `results` in `format`: text lists each file's outputs and class shares,
+/// JSON the same fields, CSV one `path,mask,overlay,class_id,class,fraction,error` row per class.
+pub fn render_segmented(results: &[crate::segment::Segmented], format: Format) -> String {
+    let mut out = String::new();
+    let shown = |p: &Option<std::path::PathBuf>| {
+        p.as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    };
+    match format {
+        Format::Text => {
+            for r in results {
+                let _ = write!(out, "{}:", r.path.display());
+                match &r.error {
+                    Some(e) => {
+                        let _ = write!(out, " error: {e}");
+                    }
+                    None => {
+                        let _ = write!(out, " {}x{}", r.size[0], r.size[1]);
+                        for s in &r.fractions {
+                            let _ = write!(out, " {} {:.2}%", s.class, 100.0 * s.fraction);
+                        }
+                        let _ = write!(out, " -> {} {}", shown(&r.mask), shown(&r.overlay));
+                    }
+                }
+                out.push('\n');
+            }
+        }
+        Format::Json => {
+            out = serde_json::to_string_pretty(results).unwrap_or_else(|_| "[]".into());
+            out.push('\n');
+        }
+        Format::Csv => {
+            out.push_str("path,mask,overlay,class_id,class,fraction,error\n");
+            for r in results {
+                let path = csv_field(&r.path.display().to_string());
+                match &r.error {
+                    Some(e) => {
+                        let _ = writeln!(out, "{path},,,,,,{}", csv_field(e));
+                    }
+                    None => {
+                        for s in &r.fractions {
+                            let _ = writeln!(
+                                out,
+                                "{path},{},{},{},{},{},",
+                                csv_field(&shown(&r.mask)),
+                                csv_field(&shown(&r.overlay)),
+                                s.id,
+                                csv_field(&s.class),
+                                s.fraction
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}

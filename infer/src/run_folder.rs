@@ -8,6 +8,7 @@ use burn::tensor::Device;
 use data::Preprocessing;
 use model::NetworkConfig;
 use train::classifier::Classifier;
+use train::Task;
 use train::load::load_classifier;
 
 /// Which weights of a run to use.
@@ -46,6 +47,37 @@ impl CheckpointChoice {
     }
 }
 
+impl CheckpointChoice {
+    /// The weights file in `run`, or an error naming it when it is missing.
+    pub fn existing_path(&self, run: &Path) -> anyhow::Result<PathBuf> {
+        let weights = self.path(run);
+        if !weights.is_file() {
+            bail!(
+                "{}: no such checkpoint in run {} (train it first, or pick --checkpoint best|last|EPOCH)",
+                weights.display(),
+                run.display()
+            );
+        }
+        Ok(weights)
+    }
+}
+
+/// What the run in `run` was trained for, from its `config.json`.
+pub fn run_task(run: &Path) -> anyhow::Result<Task> {
+    if !run.is_dir() {
+        bail!("{}: not a run folder (no such directory)", run.display());
+    }
+    let config: serde_json::Value = read_json(&run.join("config.json"))?;
+    match config.get("task").and_then(|t| t.as_str()) {
+        None | Some("classify") => Ok(Task::Classify),
+        Some("segment") => Ok(Task::Segment),
+        Some(other) => bail!(
+            "{}: unknown task `{other}`",
+            run.join("config.json").display()
+        ),
+    }
+}
+
 /// A trained model ready to classify.
 pub struct TrainedRun {
     /// The network in evaluation mode.
@@ -56,7 +88,7 @@ pub struct TrainedRun {
     pub network: NetworkConfig,
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{}: not a valid run file", path.display()))
@@ -70,14 +102,7 @@ impl TrainedRun {
         }
         let network: NetworkConfig = read_json(&run.join("model.json"))?;
         let preprocessing = Preprocessing::load(&run.join("preprocessing.json"))?;
-        let weights = checkpoint.path(run);
-        if !weights.is_file() {
-            bail!(
-                "{}: no such checkpoint in run {} (train it first, or pick --checkpoint best|last|EPOCH)",
-                weights.display(),
-                run.display()
-            );
-        }
+        let weights = checkpoint.existing_path(run)?;
         let classifier = load_classifier(&network, &weights, device)?;
         Ok(Self {
             classifier,

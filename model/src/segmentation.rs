@@ -42,6 +42,37 @@ impl SegNetworkConfig {
     }
 }
 
+impl SegNetworkConfig {
+    /// The base width (channels of the first stage).
+    pub fn base_width(&self) -> usize {
+        match self {
+            Self::UNet(c) => c.base_width,
+            Self::SegNet(c) => c.base_width,
+            Self::DeconvNet(c) => c.base_width,
+            Self::Fcn(c) => c.base_width,
+        }
+    }
+
+    /// The same network with base width `width`; the fully convolutional layers of DeconvNet and
+    /// FCN keep their ratio to the base width (4096 : 64 in the papers).
+    pub fn with_base_width(mut self, width: usize) -> Self {
+        let width = width.max(1);
+        match &mut self {
+            Self::UNet(c) => c.base_width = width,
+            Self::SegNet(c) => c.base_width = width,
+            Self::DeconvNet(c) => {
+                c.fc_width = (c.fc_width * width / c.base_width.max(1)).max(1);
+                c.base_width = width;
+            }
+            Self::Fcn(c) => {
+                c.fc_width = (c.fc_width * width / c.base_width.max(1)).max(1);
+                c.base_width = width;
+            }
+        }
+        self
+    }
+}
+
 /// Any segmentation network of the zoo.
 // One network is built per run, so the size difference between the variants costs nothing.
 #[allow(clippy::large_enum_variant)]

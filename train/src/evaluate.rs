@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::classifier::Classifier;
 use crate::error::TrainError;
+use crate::segmentation::ConfusionMatrix;
 
 /// Scores of a network on a dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -45,6 +46,18 @@ pub fn evaluate(
     batch_size: usize,
     device: &Device,
 ) -> Result<Evaluation, TrainError> {
+    evaluate_with_confusion(network, dataset, batcher, batch_size, device).map(|(e, _)| e)
+}
+
+/// [`evaluate`], also counting the confusion matrix of top-1 predictions.
+pub fn evaluate_with_confusion(
+    network: &Network,
+    dataset: &dyn Dataset<ImageItem>,
+    batcher: &ClassificationBatcher,
+    batch_size: usize,
+    device: &Device,
+) -> Result<(Evaluation, ConfusionMatrix), TrainError> {
+    let mut matrix = ConfusionMatrix::new(batcher.preprocessing.classes.len().max(1));
     let n = dataset.len();
     let (mut loss_sum, mut top1, mut top5) = (0.0f64, 0usize, 0usize);
     let mut start = 0;
@@ -58,15 +71,24 @@ pub fn evaluate(
         let logits = network.forward(images);
         let loss = Classifier::cross_entropy(logits.clone(), targets.clone()).into_scalar::<f64>();
         loss_sum += loss * (end - start) as f64;
+        let predicted: Vec<i64> = logits
+            .clone()
+            .argmax(1)
+            .into_data_as::<i64>()
+            .iter::<i64>()
+            .collect();
+        let truth: Vec<i64> = targets.to_data_as::<i64>().iter::<i64>().collect();
+        matrix.update(&truth, &predicted, -1);
         top1 += top_k_hits(logits.clone(), targets.clone(), 1);
         top5 += top_k_hits(logits, targets, 5);
         start = end;
     }
     let count = n.max(1) as f64;
-    Ok(Evaluation {
+    let evaluation = Evaluation {
         loss: loss_sum / count,
         top1: top1 as f64 / count,
         top5: top5 as f64 / count,
         count: n,
-    })
+    };
+    Ok((evaluation, matrix))
 }

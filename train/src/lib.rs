@@ -4,11 +4,13 @@
 //! Burn's `SupervisedTraining` + `Learner`, our learning-rate [`schedule`]s (step, exponential,
 //! time-based, cosine, warm-up), [`optimizer`]s with PyTorch-like defaults, L1/L2
 //! [`regularization`], atomic [`checkpoint`]s, resume, `metrics.csv`, `curves.png` and
-//! `summary.json`. The experiment is one serialisable [`ExperimentConfig`].
+//! `summary.json`. [`segmentation::run_segmentation`] does the same for the segmentation nets, with
+//! pixel-wise cross-entropy and mIoU. The experiment is one serialisable [`ExperimentConfig`].
 
 pub mod atomic;
 pub mod checkpoint;
 pub mod classifier;
+pub mod confusion_plot;
 pub mod curves;
 pub mod error;
 pub mod evaluate;
@@ -28,6 +30,7 @@ pub mod setup;
 pub mod split;
 
 pub use error::TrainError;
-pub use experiment::ExperimentConfig;
+pub use experiment::{ExperimentConfig, Task};
 pub use run::{RunSummary, run_classification};
 pub use run_dir::RunOptions;
+pub use segmentation::{SegRunSummary, run_segmentation};

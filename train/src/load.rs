@@ -19,17 +19,19 @@ pub fn load_classifier(
 ) -> Result<Classifier, TrainError> {
     let network = config.init(device)?;
     let fresh = Classifier::new(network, Regularization::none(), 0.0);
+    Ok(load_weights(fresh, path)?.valid())
+}
+
+/// Load the record in `path` into `fresh` (a module of the same architecture).
+pub fn load_weights<M: Module>(fresh: M, path: &Path) -> Result<M, TrainError> {
     if !path.is_file() {
         return Err(TrainError::Checkpoint {
             path: path.to_path_buf(),
             problem: "no such file".into(),
         });
     }
-    let loaded = fresh
-        .try_load_file(path)
-        .map_err(|e| TrainError::Checkpoint {
-            path: path.to_path_buf(),
-            problem: format!("cannot be loaded into this architecture: {e}"),
-        })?;
-    Ok(loaded.valid())
+    fresh.try_load_file(path).map_err(|e| TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        problem: format!("cannot be loaded into this architecture: {e}"),
+    })
 }

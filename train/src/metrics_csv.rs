@@ -1,4 +1,6 @@
-//! `metrics.csv`: one row per epoch and split — `epoch,split,loss,top1,top5,lr,seconds,images_per_s`.
+//! `metrics.csv`: one row per epoch and split — `epoch,split,loss,top1,top5,lr,seconds,images_per_s`
+//! for classification, `epoch,split,loss,pixel_accuracy,miou,lr,seconds,images_per_s` for
+//! segmentation.
 //! Rewritten atomically after every split so an interrupted run keeps every finished epoch, and read
 //! back by `--resume` and by the curve plot.
 
@@ -8,8 +10,11 @@ use std::path::Path;
 use crate::atomic::write_atomic;
 use crate::error::TrainError;
 
-/// The CSV header.
+/// The CSV header of classification runs.
 pub const HEADER: &str = "epoch,split,loss,top1,top5,lr,seconds,images_per_s";
+/// The CSV header of segmentation runs.
+pub const SEGMENTATION_HEADER: &str =
+    "epoch,split,loss,pixel_accuracy,miou,lr,seconds,images_per_s";
 
 /// One epoch of one split.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,10 +25,12 @@ pub struct EpochRow {
     pub split: String,
     /// Mean cross-entropy.
     pub loss: f64,
-    /// Top-1 accuracy in [0, 1].
+    /// Top-1 accuracy in [0, 1] (segmentation: pixel accuracy).
     pub top1: f64,
-    /// Top-5 accuracy in [0, 1].
+    /// Top-5 accuracy in [0, 1] (NaN for segmentation).
     pub top5: f64,
+    /// Mean IoU in [0, 1] (NaN for classification).
+    pub miou: f64,
     /// Mean learning rate over the epoch (as Burn's learning-rate metric aggregates it).
     pub lr: f64,
     /// Wall time of the split.
@@ -35,6 +42,19 @@ pub struct EpochRow {
 impl EpochRow {
     /// A one-line human summary.
     pub fn progress_line(&self) -> String {
+        if self.miou.is_finite() {
+            return format!(
+                "epoch {:>3} {:<5} loss {:.4}  pixel acc {:>6.2}%  mIoU {:.4}  lr {:.3e}  {:>6.1}s  {:>7.1} img/s",
+                self.epoch,
+                self.split,
+                self.loss,
+                100.0 * self.top1,
+                self.miou,
+                self.lr,
+                self.seconds,
+                self.images_per_second
+            );
+        }
         format!(
             "epoch {:>3} {:<5} loss {:.4}  top-1 {:>6.2}%  top-5 {:>6.2}%  lr {:.3e}  {:>6.1}s  {:>7.0} img/s",
             self.epoch,
@@ -74,16 +94,27 @@ impl MetricsTable {
 
     /// The CSV text.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from(HEADER);
+        let segmentation = self.is_segmentation();
+        let mut out = String::from(if segmentation {
+            SEGMENTATION_HEADER
+        } else {
+            HEADER
+        });
         out.push('\n');
         for r in &self.rows {
+            let second = if segmentation { r.miou } else { r.top5 };
             let _ = writeln!(
                 out,
                 "{},{},{},{},{},{},{:.3},{:.1}",
-                r.epoch, r.split, r.loss, r.top1, r.top5, r.lr, r.seconds, r.images_per_second
+                r.epoch, r.split, r.loss, r.top1, second, r.lr, r.seconds, r.images_per_second
             );
         }
         out
+    }
+
+    /// Whether the rows are a segmentation run's (they carry a mean IoU).
+    pub fn is_segmentation(&self) -> bool {
+        self.rows.iter().any(|r| r.miou.is_finite())
     }
 
     /// Write the CSV atomically.
@@ -97,6 +128,7 @@ impl MetricsTable {
         let bad = |line: usize, what: &str| {
             TrainError::Config(format!("{}:{line}: {what}", path.display()))
         };
+        let segmentation = text.lines().next() == Some(SEGMENTATION_HEADER);
         let mut rows = Vec::new();
         for (i, line) in text.lines().enumerate().skip(1) {
             let f: Vec<&str> = line.split(',').collect();
@@ -109,7 +141,8 @@ impl MetricsTable {
                 split: f[1].to_string(),
                 loss: num(2)?,
                 top1: num(3)?,
-                top5: num(4)?,
+                top5: if segmentation { f64::NAN } else { num(4)? },
+                miou: if segmentation { num(4)? } else { f64::NAN },
                 lr: num(5)?,
                 seconds: num(6)?,
                 images_per_second: num(7)?,

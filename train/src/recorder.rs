@@ -90,6 +90,10 @@ impl MetricLogger for EpochRecorder {
                 }) => aggregated_value,
                 None => continue,
             };
+            if let Some(NumericEntry::Final(v)) = numeric.numeric_entry {
+                let count = self.current.get(&name).map_or(0, |c| c.1);
+                self.current.insert(name.clone(), (v, count));
+            }
             if name == "Learning Rate" {
                 self.last_lr = latest;
             }
@@ -129,17 +133,21 @@ impl MetricLogger for EpochRecorder {
             .map(|t| t.elapsed().as_secs_f64())
             .unwrap_or(0.0);
         let loss = self.value("Loss").map_or(f64::NAN, |v| v.0);
-        let count = self.value("Accuracy").map_or(0, |v| v.1);
+        let accuracy = self
+            .value("Accuracy")
+            .or_else(|| self.value("Pixel Accuracy"));
+        let count = accuracy.map_or(0, |v| v.1);
         let row = EpochRow {
             epoch: summary.epoch_number,
             split: split_name(&summary.split).to_string(),
             loss,
-            top1: self.value("Accuracy").map_or(f64::NAN, |v| v.0 / 100.0),
+            top1: accuracy.map_or(f64::NAN, |v| v.0 / 100.0),
             top5: self
                 .current
                 .iter()
                 .find(|(k, _)| k.starts_with("Top-K Accuracy"))
                 .map_or(f64::NAN, |(_, v)| v.0 / 100.0),
+            miou: self.value("mIoU").map_or(f64::NAN, |v| v.0 / 100.0),
             lr: self.last_lr,
             seconds,
             images_per_second: if seconds > 0.0 {

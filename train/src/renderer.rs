@@ -97,15 +97,23 @@ impl TrainingProgressLogger for PlainRenderer {
         self.last_print = Instant::now();
         let secs = self.split_started.elapsed().as_secs_f64();
         let get = |k: &str| self.values.get(k).copied().unwrap_or(f64::NAN);
+        let score = if self.values.contains_key("mIoU") {
+            format!(
+                "pixel acc {:>6.2}%  mIoU {:>6.2}%",
+                get("Pixel Accuracy"),
+                get("mIoU")
+            )
+        } else {
+            format!("acc {:>6.2}%", get("Accuracy"))
+        };
         println!(
-            "epoch {}/{} {:<5} [{:>6}/{}] loss {:.4}  acc {:>6.2}%  lr {:.3e}  {:>6.0} img/s",
+            "epoch {}/{} {:<5} [{:>6}/{}] loss {:.4}  {score}  lr {:.3e}  {:>6.0} img/s",
             self.epoch,
             self.total_epochs,
             self.split,
             items_processed,
             self.total_items,
             get("Loss"),
-            get("Accuracy"),
             get("Learning Rate"),
             items_processed as f64 / secs.max(1e-9)
         );

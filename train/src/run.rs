@@ -3,7 +3,7 @@
 //! evaluation of the test split with that model, `curves.png` and `summary.json`.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,9 +24,12 @@ use crate::checkpoint::{AtomicCheckpointer, checkpoint_path};
 use crate::classifier::Classifier;
 use crate::curves::plot_curves;
 use crate::error::TrainError;
-use crate::evaluate::{Evaluation, evaluate};
+use crate::confusion_plot::plot_confusion;
+use crate::evaluate::{Evaluation, evaluate_with_confusion};
+use crate::segmentation::ConfusionMatrix;
 use crate::metrics_csv::MetricsTable;
 use crate::recorder::{EpochRecorder, RecorderState};
+
 use crate::renderer::PlainRenderer;
 use crate::run_dir::{RunOptions, checkpoint_dir, config_path, plan_run};
 use crate::schedule::Scheduler;
@@ -65,28 +68,18 @@ pub struct RunSummary {
     pub wall_seconds: f64,
 }
 
-fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), TrainError> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|e| TrainError::Config(e.to_string()))?;
-    write_atomic(path, text.as_bytes())
-}
 
 /// Train a classifier as `config` describes; see [`crate::run_dir`] for the folder it writes.
 pub fn run_classification(
     config: crate::ExperimentConfig,
     opts: &RunOptions,
 ) -> Result<RunSummary, TrainError> {
-    let started = Instant::now();
-    let plan = plan_run(config, opts)?;
-    let (dir, config, start_epoch) = (plan.dir, plan.config, plan.start_epoch);
-    config.validate()?;
-    std::fs::create_dir_all(&dir).map_err(|e| TrainError::io(&dir, e))?;
-    write_atomic(&config_path(&dir), config.to_json().as_bytes())?;
-    if start_epoch > 0 {
-        println!("resuming {} after epoch {start_epoch}", dir.display());
-    } else {
-        println!("run folder {}", dir.display());
-    }
+    let RunStart {
+        dir,
+        config,
+        start_epoch,
+        started,
+    } = begin_run(config, opts)?;
 
     let device = config.backend.autodiff_device()?;
     device.seed(config.seed);
@@ -131,16 +124,7 @@ pub fn run_classification(
         .build(prepared.valid);
 
     let csv = dir.join("metrics.csv");
-    let mut table = if start_epoch > 0 && csv.is_file() {
-        MetricsTable::load(&csv)?
-    } else {
-        MetricsTable::default()
-    };
-    table.truncate_after(start_epoch);
-    let state = Arc::new(Mutex::new(RecorderState {
-        table,
-        non_finite: None,
-    }));
+    let state = recorder_state(&csv, start_epoch)?;
     let interactive = std::io::stdout().is_terminal();
     let training = SupervisedTraining::new(&dir, loader_train, loader_valid);
     let recorder = EpochRecorder::new(
@@ -184,43 +168,16 @@ pub fn run_classification(
     }
     let result = training.launch(Learner::new(classifier, optimizer, scheduler));
 
-    let table = state.lock().map(|s| s.table.clone()).unwrap_or_default();
-    let non_finite = state.lock().ok().and_then(|s| s.non_finite.clone());
-    if !table.rows.is_empty() {
-        plot_curves(&table, &dir.join("curves.png"))?;
-    }
-    if let Some(message) = non_finite {
-        return Err(TrainError::Stopped(message));
-    }
-    if let Some(error) = result.error {
-        return Err(TrainError::Stopped(error.to_string()));
-    }
-    let last_bytes = result
-        .model
-        .into_record()
-        .checkpoint_into_bytes()
-        .map_err(|e| TrainError::Checkpoint {
-            path: dir.join("last.bpk"),
-            problem: e.to_string(),
-        })?;
-    write_atomic(&dir.join("last.bpk"), &last_bytes)?;
-    if let Some(interruption) = result.interrupted {
-        return Err(TrainError::Stopped(format!(
-            "interrupted ({interruption:?}); continue with --resume"
-        )));
-    }
+    let table = finish_launch(
+        &dir,
+        &state,
+        result.error.map(|e| e.to_string()),
+        result.interrupted.map(|i| format!("{i:?}")),
+        result.model,
+    )?;
+    let (best_epoch, best_valid_accuracy) = keep_best(&dir, &table, |r| r.top1)?;
 
-    let (best_epoch, best_valid_accuracy) = table.split("valid").map(|r| (r.epoch, r.top1)).fold(
-        (0, f64::NEG_INFINITY),
-        |best, cur| {
-            if cur.1 > best.1 { cur } else { best }
-        },
-    );
-    let best_src = checkpoint_path(&ckpt, "model", best_epoch);
-    let best_bytes = std::fs::read(&best_src).map_err(|e| TrainError::io(&best_src, e))?;
-    write_atomic(&dir.join("best.bpk"), &best_bytes)?;
-
-    let test = test_best(
+    let (test, matrix) = test_best(
         &dir,
         &prepared.network,
         &batcher,
@@ -228,8 +185,18 @@ pub fn run_classification(
         config.batch_size,
         &config,
     )?;
-    let epochs = table.split("train").map(|r| r.epoch).max().unwrap_or(0);
-    let speeds: Vec<f64> = table.split("train").map(|r| r.images_per_second).collect();
+    plot_confusion(
+        &matrix,
+        &batcher.preprocessing.classes,
+        &format!(
+            "{} on {} test split: top-1 {:.2} %",
+            config.model,
+            prepared.dataset_name,
+            100.0 * test.top1
+        ),
+        &dir.join("confusion.png"),
+    )?;
+    let (epochs, train_images_per_second) = train_speed(&table);
     let summary = RunSummary {
         run_dir: dir.display().to_string(),
         model: config.model.clone(),
@@ -242,7 +209,7 @@ pub fn run_classification(
         test_top5: test.top5,
         test_loss: test.loss,
         test_images: test.count,
-        train_images_per_second: speeds.iter().sum::<f64>() / speeds.len().max(1) as f64,
+        train_images_per_second,
         parameters,
         wall_seconds: started.elapsed().as_secs_f64(),
     };
@@ -258,8 +225,132 @@ fn test_best(
     test: &dyn burn::data::dataset::Dataset<data::ImageItem>,
     batch_size: usize,
     config: &crate::ExperimentConfig,
-) -> Result<Evaluation, TrainError> {
+) -> Result<(Evaluation, ConfusionMatrix), TrainError> {
     let device = config.backend.device()?;
     let best = crate::load::load_classifier(network, &dir.join("best.bpk"), &device)?;
-    evaluate(&best.network, test, batcher, batch_size.max(256), &device)
+    evaluate_with_confusion(&best.network, test, batcher, batch_size.max(256), &device)
+}
+
+/// A run folder made ready: the resolved config written, the first epoch to train known.
+pub(crate) struct RunStart {
+    pub dir: PathBuf,
+    pub config: crate::ExperimentConfig,
+    pub start_epoch: usize,
+    pub started: Instant,
+}
+
+/// Plan the run folder (new or resumed), validate and write `config.json`.
+pub(crate) fn begin_run(
+    config: crate::ExperimentConfig,
+    opts: &RunOptions,
+) -> Result<RunStart, TrainError> {
+    let started = Instant::now();
+    let plan = plan_run(config, opts)?;
+    let (dir, config, start_epoch) = (plan.dir, plan.config, plan.start_epoch);
+    config.validate()?;
+    std::fs::create_dir_all(&dir).map_err(|e| TrainError::io(&dir, e))?;
+    write_atomic(&config_path(&dir), config.to_json().as_bytes())?;
+    if start_epoch > 0 {
+        println!("resuming {} after epoch {start_epoch}", dir.display());
+    } else {
+        println!("run folder {}", dir.display());
+    }
+    Ok(RunStart {
+        dir,
+        config,
+        start_epoch,
+        started,
+    })
+}
+
+/// The recorder's state, holding the rows of the epochs already done when resuming.
+pub(crate) fn recorder_state(
+    csv: &Path,
+    start_epoch: usize,
+) -> Result<Arc<Mutex<RecorderState>>, TrainError> {
+    let mut table = if start_epoch > 0 && csv.is_file() {
+        MetricsTable::load(csv)?
+    } else {
+        MetricsTable::default()
+    };
+    table.truncate_after(start_epoch);
+    Ok(Arc::new(Mutex::new(RecorderState {
+        table,
+        non_finite: None,
+    })))
+}
+
+/// After the learner returns: draw the curves, report a stop, write `last.bpk`.
+pub(crate) fn finish_launch<M: Module>(
+    dir: &Path,
+    state: &Arc<Mutex<RecorderState>>,
+    error: Option<String>,
+    interrupted: Option<String>,
+    model: M,
+) -> Result<MetricsTable, TrainError> {
+    let table = state.lock().map(|s| s.table.clone()).unwrap_or_default();
+    let non_finite = state.lock().ok().and_then(|s| s.non_finite.clone());
+    if !table.rows.is_empty() {
+        plot_curves(&table, &dir.join("curves.png"))?;
+    }
+    if let Some(message) = non_finite {
+        return Err(TrainError::Stopped(message));
+    }
+    if let Some(error) = error {
+        return Err(TrainError::Stopped(error));
+    }
+    let last_bytes = model
+        .into_record()
+        .checkpoint_into_bytes()
+        .map_err(|e| TrainError::Checkpoint {
+            path: dir.join("last.bpk"),
+            problem: e.to_string(),
+        })?;
+    write_atomic(&dir.join("last.bpk"), &last_bytes)?;
+    if let Some(interruption) = interrupted {
+        return Err(TrainError::Stopped(format!(
+            "interrupted ({interruption}); continue with --resume"
+        )));
+    }
+    Ok(table)
+}
+
+/// Copy the kept checkpoint with the best validation `score` to `best.bpk`; returns its epoch
+/// and score.
+pub(crate) fn keep_best(
+    dir: &Path,
+    table: &MetricsTable,
+    score: impl Fn(&crate::metrics_csv::EpochRow) -> f64,
+) -> Result<(usize, f64), TrainError> {
+    let ckpt = checkpoint_dir(dir);
+    let mut ranked: Vec<(usize, f64)> = table.split("valid").map(|r| (r.epoch, score(r))).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (best_epoch, best_score) = ranked
+        .into_iter()
+        .find(|(epoch, _)| checkpoint_path(&ckpt, "model", *epoch).is_file())
+        .ok_or_else(|| TrainError::Checkpoint {
+            path: ckpt.clone(),
+            problem: "no model checkpoint of a validated epoch is left".into(),
+        })?;
+    let best_src = checkpoint_path(&ckpt, "model", best_epoch);
+    let best_bytes = std::fs::read(&best_src).map_err(|e| TrainError::io(&best_src, e))?;
+    write_atomic(&dir.join("best.bpk"), &best_bytes)?;
+    Ok((best_epoch, best_score))
+}
+
+/// Epochs trained and the mean training images/s over them.
+pub(crate) fn train_speed(table: &MetricsTable) -> (usize, f64) {
+    let epochs = table.split("train").map(|r| r.epoch).max().unwrap_or(0);
+    let speeds: Vec<f64> = table.split("train").map(|r| r.images_per_second).collect();
+    (
+        epochs,
+        speeds.iter().sum::<f64>() / speeds.len().max(1) as f64,
+    )
+}
+
+/// Write `value` as pretty JSON, atomically.
+pub(crate) fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<(), TrainError> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| TrainError::Config(e.to_string()))?;
+    write_atomic(path, text.as_bytes())
 }

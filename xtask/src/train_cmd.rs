@@ -1,5 +1,6 @@
 //! `cargo xtask train`: the project's main job. With no arguments it trains LeNet-5 on MNIST on the
-//! CPU (fetching MNIST first if needed); a JSON experiment file and flags change anything.
+//! CPU (fetching MNIST first if needed); `--task segment` trains a segmentation net (default U-Net on
+//! the derived digits-seg set); a JSON experiment file and flags change anything.
 
 use std::path::PathBuf;
 
@@ -8,20 +9,31 @@ use model::backend::BackendKind;
 use train::experiment::AugmentChoice;
 use train::optimizer::OptimizerConfig;
 use train::schedule::{Decay, ScheduleConfig, TimeUnit};
-use train::{ExperimentConfig, RunOptions, run_classification};
+use train::{ExperimentConfig, RunOptions, Task, run_classification, run_segmentation};
 
 /// Arguments of `cargo xtask train`.
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
+    /// classify | segment (default: segment when the model or dataset is a segmentation one).
+    #[arg(long)]
+    task: Option<String>,
     /// Experiment file (JSON); flags override its values. Examples in `configs/`.
     #[arg(long)]
     config: Option<PathBuf>,
     /// Registry name of the model (`cargo xtask models`).
     #[arg(long)]
     model: Option<String>,
-    /// mnist | fashion-mnist | cifar10:DIR | folder:DIR
+    /// mnist | fashion-mnist | cifar10:DIR | folder:DIR; segmentation: digits-seg[:SEED] |
+    /// folder:DIR (DIR/classes.txt, DIR/{train,test}/{images,masks})
     #[arg(long)]
     dataset: Option<String>,
+    /// Side of the square input fed to the network (default: the dataset's for small models).
+    #[arg(long)]
+    input_size: Option<usize>,
+    /// Segmentation: base width of the network (default: 16 for inputs up to 64 px, else the
+    /// paper's).
+    #[arg(long)]
+    width: Option<usize>,
     /// Number of epochs (with --resume: the new total).
     #[arg(long)]
     epochs: Option<usize>,
@@ -126,10 +138,33 @@ fn schedule_from_flags(base: ScheduleConfig, a: &TrainArgs) -> anyhow::Result<Sc
 
 /// The experiment described by the file and the flags.
 pub fn experiment(a: &TrainArgs) -> anyhow::Result<ExperimentConfig> {
-    let mut c = match &a.config {
-        Some(path) => ExperimentConfig::load(path)?,
-        None => ExperimentConfig::default(),
+    let flagged_task = match a.task.as_deref() {
+        Some(t) => Some(t.parse::<Task>()?),
+        None => {
+            let seg_model = a.model.as_deref().is_some_and(|m| {
+                model::segmentation::SEGMENTATION_MODELS.contains(&m)
+            });
+            let seg_data = a.dataset.as_deref().is_some_and(|d| {
+                d.parse::<data::DatasetSpec>()
+                    .is_ok_and(|s| s.is_segmentation())
+            });
+            (seg_model || seg_data).then_some(Task::Segment)
+        }
     };
+    let mut c = match (&a.config, flagged_task) {
+        (Some(path), _) => ExperimentConfig::load(path)?,
+        (None, Some(Task::Segment)) => ExperimentConfig::segmentation_default(),
+        (None, _) => ExperimentConfig::default(),
+    };
+    if let Some(task) = flagged_task {
+        c.task = task;
+    }
+    if let Some(v) = a.input_size {
+        c.input_size = Some(v);
+    }
+    if let Some(v) = a.width {
+        c.width = Some(v);
+    }
     if let Some(v) = &a.model {
         c.model = v.clone();
     }
@@ -180,6 +215,25 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         resume: args.resume,
         epochs: if args.resume { args.epochs } else { None },
     };
+    if config.task == Task::Segment {
+        let summary = run_segmentation(config, &opts).context("training failed")?;
+        println!(
+            "\ndone: {} (base width {}) on {} — test mIoU {:.4}, pixel accuracy {:.2}% (best validation mIoU {:.4} at epoch {}), {} epochs in {:.0} s on {}, {:.1} training images/s",
+            summary.model,
+            summary.base_width,
+            summary.dataset,
+            summary.test_miou,
+            100.0 * summary.test_pixel_accuracy,
+            summary.best_valid_miou,
+            summary.best_epoch,
+            summary.epochs,
+            summary.wall_seconds,
+            summary.backend,
+            summary.train_images_per_second
+        );
+        println!("run folder: {}", summary.run_dir);
+        return Ok(());
+    }
     let summary = run_classification(config, &opts).context("training failed")?;
     println!(
         "\ndone: {} on {} — test accuracy {:.2}% (best validation {:.2}% at epoch {}), {} epochs in {:.0} s on {}",

@@ -181,6 +181,14 @@ impl<D: Dataset<SegItem>> AugmentedSegDataset<D> {
     }
 }
 
+impl<D: Dataset<SegItem>> AugmentedSegDataset<D> {
+    /// Counts epochs from `epoch` instead of 0 (a resumed run continues the augmentation stream).
+    pub fn starting_at_epoch(mut self, epoch: u32) -> Self {
+        self.epochs = Epochs::counted_from(self.inner.len(), epoch);
+        self
+    }
+}
+
 impl<D: Dataset<SegItem>> Dataset<SegItem> for AugmentedSegDataset<D> {
     fn get(&self, index: usize) -> Result<SegItem, DatasetError> {
         let item = self.inner.get(index)?;

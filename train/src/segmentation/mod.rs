@@ -1,8 +1,15 @@
-//! Semantic-segmentation pieces: the pixel-wise loss and the confusion-matrix metrics (pixel accuracy,
-//! per-class IoU, mean IoU), following Long, Shelhamer & Darrell (FCN, CVPR 2015) for the metrics.
+//! Semantic segmentation: the pixel-wise loss, the confusion-matrix metrics (pixel accuracy,
+//! per-class IoU, mean IoU; Long, Shelhamer & Darrell, FCN, CVPR 2015), the module the learner
+//! trains, and the run (`cargo xtask train --task segment`).
 
+pub mod evaluate;
 pub mod loss;
+pub mod metric;
 pub mod metrics;
+pub mod run;
+pub mod segmenter;
+pub mod setup;
 
 pub use loss::pixel_cross_entropy;
 pub use metrics::ConfusionMatrix;
+pub use run::{SegRunSummary, run_segmentation};

@@ -1,0 +1,230 @@
+//! A segmentation run with Burn's `SupervisedTraining` + `Learner`: the same run folder, schedules,
+//! optimisers, atomic checkpoints and resume as classification; pixel-wise cross-entropy; pixel
+//! accuracy and mIoU per epoch in `metrics.csv`; the best model by validation mIoU evaluated once on
+//! the test split (`summary.json` with per-class IoU, `confusion.png`).
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use burn::data::dataloader::DataLoaderBuilder;
+use burn::data::dataset::Dataset;
+use burn::train::checkpoint::{
+    ComposedCheckpointingStrategy, KeepLastNCheckpoints, MetricCheckpointingStrategy,
+};
+use burn::train::logger::FileMetricLogger;
+use burn::train::metric::store::{Aggregate, Direction, Split};
+use burn::train::metric::{LearningRateMetric, LossMetric};
+use burn::train::{Learner, SupervisedTraining};
+use data::SegmentationBatcher;
+use serde::Serialize;
+
+use crate::checkpoint::AtomicCheckpointer;
+use crate::confusion_plot::plot_confusion;
+use crate::error::TrainError;
+use crate::recorder::EpochRecorder;
+use crate::renderer::PlainRenderer;
+use crate::run::{
+    RunStart, begin_run, finish_launch, keep_best, recorder_state, save_json, train_speed,
+};
+use crate::run_dir::{RunOptions, checkpoint_dir};
+use crate::schedule::Scheduler;
+use crate::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
+use crate::segmentation::metric::SegmentationMetric;
+use crate::segmentation::segmenter::Segmenter;
+use crate::segmentation::setup::{load_seg_data, prepare_segmentation};
+
+/// What `summary.json` of a segmentation run holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct SegRunSummary {
+    /// The run folder.
+    pub run_dir: String,
+    /// Registry name of the model.
+    pub model: String,
+    /// Base width of the network.
+    pub base_width: usize,
+    /// Dataset name.
+    pub dataset: String,
+    /// Backend that trained.
+    pub backend: String,
+    /// Epochs completed.
+    pub epochs: usize,
+    /// Epoch of the best validation mIoU (its model is `best.bpk`).
+    pub best_epoch: usize,
+    /// Best validation mIoU.
+    pub best_valid_miou: f64,
+    /// Test mIoU of the best model.
+    pub test_miou: f64,
+    /// Test pixel accuracy of the best model.
+    pub test_pixel_accuracy: f64,
+    /// Test pixel cross-entropy of the best model.
+    pub test_loss: f64,
+    /// Test IoU of every class (null: absent from targets and predictions).
+    pub test_iou: Vec<(String, Option<f64>)>,
+    /// Test images evaluated.
+    pub test_images: usize,
+    /// Mean training images per second over the epochs.
+    pub train_images_per_second: f64,
+    /// Trainable parameters.
+    pub parameters: usize,
+    /// Wall time of this invocation (data loading, training, evaluation).
+    pub wall_seconds: f64,
+}
+
+/// Train a segmentation network as `config` describes (its `task` is `segment`).
+pub fn run_segmentation(
+    config: crate::ExperimentConfig,
+    opts: &RunOptions,
+) -> Result<SegRunSummary, TrainError> {
+    let RunStart {
+        dir,
+        config,
+        start_epoch,
+        started,
+    } = begin_run(config, opts)?;
+    let device = config.backend.autodiff_device()?;
+    device.seed(config.seed);
+    let data = load_seg_data(&config)?;
+    let pre_path = dir.join("preprocessing.json");
+    let saved_pre = (start_epoch > 0 && pre_path.is_file()).then_some(pre_path.as_path());
+    let prepared = prepare_segmentation(&config, data, saved_pre, start_epoch)?;
+    prepared.preprocessing.save(&pre_path)?;
+    save_json(&dir.join("model.json"), &prepared.network)?;
+    let classes = prepared.preprocessing.classes.clone();
+    let train_len = prepared.train.len();
+    println!(
+        "{} (base width {}) on {}: {} training, {} validation, {} test images, input {:?}, {} classes, backend {}",
+        config.model,
+        prepared.network.base_width(),
+        prepared.dataset_name,
+        train_len,
+        prepared.valid.len(),
+        prepared.test.len(),
+        prepared.preprocessing.input.shape(),
+        classes.len(),
+        config.backend
+    );
+    if let Some(w) = &config.class_weights
+        && w.len() != classes.len()
+    {
+        return Err(TrainError::Config(format!(
+            "class_weights has {} entries for {} classes",
+            w.len(),
+            classes.len()
+        )));
+    }
+
+    let network = prepared.network.init(&device)?;
+    let parameters = model::params::trainable_params(&network);
+    let segmenter = Segmenter::new(
+        network,
+        config.regularization,
+        config.class_weights.clone(),
+    );
+    let iterations_per_epoch = train_len.div_ceil(config.batch_size) as u64;
+    let scheduler = Scheduler::new(
+        config.resolved_schedule(iterations_per_epoch),
+        iterations_per_epoch,
+    )?;
+    let optimizer = config.optimizer.init()?;
+
+    let batcher = SegmentationBatcher::new(prepared.preprocessing.clone());
+    let loader_train = DataLoaderBuilder::new(batcher.clone())
+        .batch_size(config.batch_size)
+        .shuffle(config.seed)
+        .num_workers(config.num_workers)
+        .build(prepared.train);
+    let loader_valid = DataLoaderBuilder::new(batcher.clone())
+        .batch_size(config.batch_size)
+        .num_workers(config.num_workers)
+        .build(prepared.valid);
+
+    let csv = dir.join("metrics.csv");
+    let state = recorder_state(&csv, start_epoch)?;
+    let interactive = std::io::stdout().is_terminal();
+    let training = SupervisedTraining::new(&dir, loader_train, loader_valid);
+    let recorder = EpochRecorder::new(state.clone(), csv, training.interrupter(), !interactive);
+    let ckpt = checkpoint_dir(&dir);
+    let n = classes.len();
+    let mut training = training
+        .metrics((
+            LossMetric::new(),
+            SegmentationMetric::pixel_accuracy(n),
+            SegmentationMetric::mean_iou(n),
+        ))
+        .metric_train_numeric(LearningRateMetric::new())
+        .with_custom_checkpointers(
+            AtomicCheckpointer::new(&ckpt, "model"),
+            AtomicCheckpointer::new(&ckpt, "optim"),
+            AtomicCheckpointer::new(&ckpt, "scheduler"),
+        )
+        .with_checkpointing_strategy(
+            ComposedCheckpointingStrategy::builder()
+                .add(KeepLastNCheckpoints::new(2))
+                .add(MetricCheckpointingStrategy::new(
+                    &SegmentationMetric::mean_iou(n),
+                    Aggregate::Mean,
+                    Direction::Highest,
+                    Split::Valid,
+                ))
+                .build(),
+        )
+        .with_metric_logger(FileMetricLogger::new(dir.clone()))
+        .with_metric_logger(recorder)
+        .num_epochs(config.epochs);
+    if !interactive {
+        training = training.renderer(Box::new(PlainRenderer::new(Duration::from_secs(15))));
+    }
+    if start_epoch > 0 {
+        training = training.checkpoint(start_epoch);
+    }
+    let result = training.launch(Learner::new(segmenter, optimizer, scheduler));
+    let table = finish_launch(
+        &dir,
+        &state,
+        result.error.map(|e| e.to_string()),
+        result.interrupted.map(|i| format!("{i:?}")),
+        result.model,
+    )?;
+    let (best_epoch, best_valid_miou) = keep_best(&dir, &table, |r| r.miou)?;
+
+    let eval_device = config.backend.device()?;
+    let best = load_segmenter(&prepared.network, &dir.join("best.bpk"), &eval_device)?;
+    let test = evaluate_segmentation(
+        &best,
+        &*prepared.test,
+        &batcher,
+        n,
+        config.batch_size.max(64),
+        &eval_device,
+    )?;
+    plot_confusion(
+        &test.matrix,
+        &classes,
+        &format!(
+            "{} on {} test split: mIoU {:.3}",
+            config.model, prepared.dataset_name, test.miou
+        ),
+        &dir.join("confusion.png"),
+    )?;
+    let (epochs, train_images_per_second) = train_speed(&table);
+    let summary = SegRunSummary {
+        run_dir: dir.display().to_string(),
+        model: config.model.clone(),
+        base_width: prepared.network.base_width(),
+        dataset: prepared.dataset_name.clone(),
+        backend: config.backend.to_string(),
+        epochs,
+        best_epoch,
+        best_valid_miou,
+        test_miou: test.miou,
+        test_pixel_accuracy: test.pixel_accuracy,
+        test_loss: test.loss,
+        test_iou: classes.iter().cloned().zip(test.iou.iter().copied()).collect(),
+        test_images: test.count,
+        train_images_per_second,
+        parameters,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    };
+    save_json(&dir.join("summary.json"), &summary)?;
+    Ok(summary)
+}

@@ -1,0 +1,121 @@
+//! The module Burn's `Learner` trains for segmentation: a zoo [`SegNetwork`] with the pixel-wise
+//! cross-entropy (ignore id 255, optional class weights) and the L1/L2 penalties, and the output the
+//! metrics read (loss, predicted class map, target mask).
+
+use burn::module::Module;
+use burn::tensor::{ExecutionError, Int, Tensor, TensorData};
+use burn::train::metric::{Adaptor, ItemLazy, LossInput};
+use burn::train::{InferenceStep, TrainOutput, TrainStep};
+use data::{IGNORE_ID, SegmentationBatch};
+use model::segmentation::SegNetwork;
+
+use crate::regularization::Regularization;
+use crate::segmentation::loss::pixel_cross_entropy;
+use crate::segmentation::metric::SegmentationInput;
+
+/// A segmentation network with its training loss.
+#[derive(Module, Debug)]
+pub struct Segmenter {
+    /// The network being trained.
+    pub network: SegNetwork,
+    #[module(skip)]
+    regularization: Regularization,
+    #[module(skip)]
+    class_weights: Option<Vec<f32>>,
+}
+
+/// What a step hands to the metrics.
+pub struct SegmentationOutput {
+    /// Mean pixel cross-entropy (without penalties).
+    pub loss: Tensor<1>,
+    /// Predicted class of every pixel, `[B, H, W]`.
+    pub predictions: Tensor<3, Int>,
+    /// Target class ids, `[B, H, W]` (255 = ignore).
+    pub targets: Tensor<3, Int>,
+}
+
+impl Segmenter {
+    /// Wrap `network`; `class_weights` (one per class) weight the loss.
+    pub fn new(
+        network: SegNetwork,
+        regularization: Regularization,
+        class_weights: Option<Vec<f32>>,
+    ) -> Self {
+        Self {
+            network,
+            regularization,
+            class_weights,
+        }
+    }
+
+    /// Scores `[B, classes, H, W]`, the data loss and the total loss (with penalties).
+    fn losses(&self, batch: SegmentationBatch) -> (SegmentationOutput, Tensor<1>) {
+        let logits = self.network.forward(batch.images);
+        let device = logits.device();
+        let weights = self.class_weights.as_ref().map(|w| {
+            Tensor::<1>::from_data(TensorData::new(w.clone(), [w.len()]), &device)
+        });
+        let loss = pixel_cross_entropy(
+            logits.clone(),
+            batch.masks.clone(),
+            i64::from(IGNORE_ID),
+            weights,
+        );
+        let total = if self.regularization.is_none() {
+            loss.clone()
+        } else {
+            loss.clone() + self.regularization.penalty(&self.network, &device)
+        };
+        let predictions = logits.argmax(1).squeeze_dim::<3>(1);
+        (
+            SegmentationOutput {
+                loss,
+                predictions,
+                targets: batch.masks,
+            },
+            total,
+        )
+    }
+}
+
+impl ItemLazy for SegmentationOutput {
+    fn sync(self) -> Result<Self, ExecutionError> {
+        self.loss.device().flush()?;
+        Ok(Self {
+            loss: self.loss.without_autodiff(),
+            predictions: self.predictions.without_autodiff(),
+            targets: self.targets.without_autodiff(),
+        })
+    }
+}
+
+impl Adaptor<LossInput> for SegmentationOutput {
+    fn adapt(&self) -> LossInput {
+        LossInput::new(self.loss.clone())
+    }
+}
+
+impl Adaptor<SegmentationInput> for SegmentationOutput {
+    fn adapt(&self) -> SegmentationInput {
+        SegmentationInput::new(self.predictions.clone(), self.targets.clone())
+    }
+}
+
+impl TrainStep for Segmenter {
+    type Input = SegmentationBatch;
+    type Output = SegmentationOutput;
+
+    fn step(&self, batch: SegmentationBatch) -> TrainOutput<SegmentationOutput> {
+        let (output, total) = self.losses(batch);
+        TrainOutput::new(self, total.backward(), output)
+    }
+}
+
+impl InferenceStep for Segmenter {
+    type Input = SegmentationBatch;
+    type Output = SegmentationOutput;
+
+    fn step(&self, batch: SegmentationBatch) -> SegmentationOutput {
+        self.losses(batch).0
+    }
+}

@@ -1,0 +1,158 @@
+//! What a segmentation run prepares before the learner starts: the data splits, the network's
+//! config (width resolved for the input size), preprocessing statistics from the training images
+//! and the image+mask augmentation.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use burn::data::dataset::{Dataset, DatasetError};
+use data::{
+    AugmentConfig, AugmentedSegDataset, DatasetSpec, ImageItem, InputSpec, Normalize,
+    Preprocessing, SegItem, SegmentationData, default_cache_dir, load_segmentation,
+};
+use model::segmentation::{SegNetworkConfig, segmentation_config};
+
+use crate::error::TrainError;
+use crate::experiment::{AugmentChoice, ExperimentConfig, PreprocessKind};
+use crate::split::{Subset, train_valid_indices};
+
+/// Inputs of at most this side get the CPU-sized width when the config names none.
+pub const SMALL_INPUT: usize = 64;
+/// The base width used for small inputs (a quarter of the papers' 64).
+pub const SMALL_WIDTH: usize = 16;
+
+/// The datasets and recipes of one segmentation run.
+pub struct PreparedSeg {
+    /// The network's configuration (saved as `model.json`).
+    pub network: SegNetworkConfig,
+    /// Preprocessing (saved as `preprocessing.json`; carries the class names).
+    pub preprocessing: Preprocessing,
+    /// Augmented training subset.
+    pub train: AugmentedSegDataset<Arc<Subset<SegItem>>>,
+    /// Validation subset (held out of the training split).
+    pub valid: Subset<SegItem>,
+    /// Test split.
+    pub test: Arc<dyn Dataset<SegItem>>,
+    /// Dataset name.
+    pub dataset_name: String,
+}
+
+/// Load the data of `config` (`folder:DIR` is read as a segmentation folder).
+pub fn load_seg_data(config: &ExperimentConfig) -> Result<SegmentationData, TrainError> {
+    let spec = match config.dataset.parse::<DatasetSpec>()? {
+        DatasetSpec::Folder(dir) => DatasetSpec::SegFolder(dir),
+        spec => spec,
+    };
+    let cache = config.data_dir.clone().unwrap_or_else(default_cache_dir);
+    Ok(load_segmentation(&spec, &cache)?)
+}
+
+/// The network of `config` for `classes` classes and `channels` input channels at `input_size`:
+/// the registry's config, with `config.width` as base width, or [`SMALL_WIDTH`] (and the `_small`
+/// depth) for inputs of at most [`SMALL_INPUT`] px when no width is given.
+pub fn seg_network_config(
+    config: &ExperimentConfig,
+    classes: usize,
+    channels: usize,
+    input_size: usize,
+) -> Result<SegNetworkConfig, TrainError> {
+    let name = config.model.as_str();
+    let small = input_size <= SMALL_INPUT && !name.ends_with("_small");
+    Ok(match config.width {
+        Some(width) => segmentation_config(name, classes, channels)?.with_base_width(width),
+        None if small => segmentation_config(&format!("{name}_small"), classes, channels)?,
+        None => segmentation_config(name, classes, channels)?,
+    })
+}
+
+/// The images of a segmentation set as classification items (for preprocessing statistics).
+struct Images<'a>(&'a dyn Dataset<SegItem>);
+
+impl Dataset<ImageItem> for Images<'_> {
+    fn get(&self, index: usize) -> Result<ImageItem, DatasetError> {
+        let item = self.0.get(index)?;
+        Ok(ImageItem {
+            pixels: item.pixels,
+            shape: item.shape,
+            label: 0,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Build every dataset and recipe of a segmentation run; statistics come from the training subset
+/// only, or from `saved_preprocessing` when resuming.
+pub fn prepare_segmentation(
+    config: &ExperimentConfig,
+    data: SegmentationData,
+    saved_preprocessing: Option<&Path>,
+    start_epoch: usize,
+) -> Result<PreparedSeg, TrainError> {
+    let first = data
+        .train
+        .get(0)
+        .map_err(|e| TrainError::Config(format!("the training split is empty or unreadable: {e}")))?;
+    let [native_c, native_h, _] = first.shape;
+    let channels = config.channels.unwrap_or(native_c);
+    let size = config.input_size.unwrap_or(native_h);
+    let input = InputSpec::new(channels, size, size);
+    let network = seg_network_config(config, data.classes.len(), channels, size)?;
+
+    let (train_idx, valid_idx) = train_valid_indices(
+        data.train.len(),
+        config.train_limit,
+        config.valid_fraction,
+        config.seed,
+    );
+    if train_idx.is_empty() || valid_idx.is_empty() {
+        return Err(TrainError::Config(format!(
+            "the split leaves {} training and {} validation images; raise train_limit or valid_fraction",
+            train_idx.len(),
+            valid_idx.len()
+        )));
+    }
+    let train = Arc::new(Subset::new(data.train.clone(), train_idx));
+    let valid = Subset::new(data.train.clone(), valid_idx);
+    let test: Arc<dyn Dataset<SegItem>> = match config.test_limit {
+        Some(n) if n < data.test.len() => {
+            Arc::new(Subset::new(data.test.clone(), (0..n).collect()))
+        }
+        _ => data.test.clone(),
+    };
+
+    let classes = data.classes.clone();
+    let preprocessing = match saved_preprocessing {
+        Some(path) => Preprocessing::load(path)?,
+        None => match config.preprocess {
+            PreprocessKind::Standardize => {
+                Preprocessing::standardize(&Images(&*train), input, classes)?
+            }
+            PreprocessKind::None => Preprocessing::new(input, Normalize::None, classes)?,
+            PreprocessKind::Pca | PreprocessKind::Zca => {
+                return Err(TrainError::Config(
+                    "whitening is for classification; segmentation uses standardize or none"
+                        .into(),
+                ));
+            }
+        },
+    };
+
+    let augment = match &config.augment {
+        AugmentChoice::Preset(name) if name == "default" => AugmentConfig::default_for(first.shape),
+        AugmentChoice::Pipeline(pipeline) => pipeline.clone(),
+        _ => AugmentConfig::none(),
+    };
+    let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
+    let train = AugmentedSegDataset::new(train, augment, config.seed).starting_at_epoch(epoch);
+    Ok(PreparedSeg {
+        network,
+        preprocessing,
+        train,
+        valid,
+        test,
+        dataset_name: data.name,
+    })
+}
