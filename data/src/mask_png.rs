@@ -29,7 +29,11 @@ pub fn class_colour(id: u8) -> [u8; 3] {
 }
 
 /// A PNG of `height × width` class ids (row-major), 8-bit indexed with the [`class_colour`] palette.
-pub fn encode_mask_png(width: usize, height: usize, ids: &[u8]) -> std::result::Result<Vec<u8>, String> {
+pub fn encode_mask_png(
+    width: usize,
+    height: usize,
+    ids: &[u8],
+) -> std::result::Result<Vec<u8>, String> {
     if ids.len() != width * height || width == 0 || height == 0 {
         return Err(format!(
             "{} class ids do not make a {width}×{height} mask",

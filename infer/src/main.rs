@@ -18,8 +18,8 @@ use infer::{
     CheckpointChoice, SegmentationRun, Segmented, TrainedRun, classify_files, files, run_task,
     segment_files,
 };
-use train::Task;
 use model::backend::BackendKind;
+use train::Task;
 
 /// Classify image files (PNG, JPEG, BMP; folders searched recursively) with a run trained by
 /// `cargo xtask train`; with a segmentation run, write each image's class-id mask PNG and colour
@@ -69,7 +69,8 @@ fn main() -> ExitCode {
 fn run() -> anyhow::Result<bool> {
     let args = Args::parse();
     let device = args.backend.device()?;
-    let task = run_task(&args.run).with_context(|| format!("opening run {}", args.run.display()))?;
+    let task =
+        run_task(&args.run).with_context(|| format!("opening run {}", args.run.display()))?;
     let (files, missing) = files::collect(&args.paths);
     let bar = (std::io::stderr().is_terminal() && files.len() > 64).then(|| {
         let bar = ProgressBar::new(files.len() as u64);

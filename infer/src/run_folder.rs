@@ -7,8 +7,8 @@ use anyhow::{Context, bail};
 use burn::tensor::Device;
 use data::Preprocessing;
 use model::NetworkConfig;
-use train::classifier::Classifier;
 use train::Task;
+use train::classifier::Classifier;
 use train::load::load_classifier;
 
 /// Which weights of a run to use.

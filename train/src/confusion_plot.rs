@@ -36,7 +36,10 @@ pub fn plot_confusion(
     let label_w = 110i32;
     let (left, top) = (label_w + 30, 70i32);
     let side = cell * n as i32;
-    let (width, height) = ((left + side + 30) as u32, (top + side + label_w + 30) as u32);
+    let (width, height) = (
+        (left + side + 30) as u32,
+        (top + side + label_w + 30) as u32,
+    );
     let mut buffer = vec![0u8; (width * height * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buffer, (width, height)).into_drawing_area();
@@ -78,35 +81,41 @@ pub fn plot_confusion(
                 if n <= 20 && count > 0 {
                     let colour = if share > 0.5 { WHITE } else { BLACK };
                     let text = format!("{:.0}", 100.0 * share);
-                    draw(root.draw(&Text::new(
-                        text,
-                        (x + cell / 2, y + cell / 2),
-                        ("sans-serif", label_size)
-                            .into_font()
-                            .color(&colour)
-                            .pos(Pos::new(HPos::Center, VPos::Center)),
-                    )))?;
+                    draw(
+                        root.draw(&Text::new(
+                            text,
+                            (x + cell / 2, y + cell / 2),
+                            ("sans-serif", label_size)
+                                .into_font()
+                                .color(&colour)
+                                .pos(Pos::new(HPos::Center, VPos::Center)),
+                        )),
+                    )?;
                 }
             }
             if show_labels {
                 let name = classes.get(t).cloned().unwrap_or_else(|| t.to_string());
                 let name: String = name.chars().take(14).collect();
-                draw(root.draw(&Text::new(
-                    name.clone(),
-                    (left - 6, y + cell / 2),
-                    ("sans-serif", label_size)
-                        .into_font()
-                        .color(&BLACK)
-                        .pos(Pos::new(HPos::Right, VPos::Center)),
-                )))?;
-                draw(root.draw(&Text::new(
-                    name,
-                    (left + cell * t as i32 + cell / 2, top - 6),
-                    ("sans-serif", label_size)
-                        .into_font()
-                        .color(&BLACK)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )))?;
+                draw(
+                    root.draw(&Text::new(
+                        name.clone(),
+                        (left - 6, y + cell / 2),
+                        ("sans-serif", label_size)
+                            .into_font()
+                            .color(&BLACK)
+                            .pos(Pos::new(HPos::Right, VPos::Center)),
+                    )),
+                )?;
+                draw(
+                    root.draw(&Text::new(
+                        name,
+                        (left + cell * t as i32 + cell / 2, top - 6),
+                        ("sans-serif", label_size)
+                            .into_font()
+                            .color(&BLACK)
+                            .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                    )),
+                )?;
             }
         }
         draw(root.draw(&Text::new(

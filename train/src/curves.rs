@@ -1,5 +1,6 @@
-//! `curves.png`: loss and top-1 accuracy of the training and validation splits, and the learning
-//! rate, against the epoch — the three panels a practitioner looks at to judge a run.
+//! `curves.png`: loss and top-1 accuracy (segmentation: mean IoU) of the training and validation
+//! splits, and the learning rate, against the epoch — the three panels a practitioner looks at to
+//! judge a run.
 
 use std::path::Path;
 
@@ -57,13 +58,23 @@ pub fn plot_curves(table: &MetricsTable, path: &Path) -> Result<(), TrainError> 
                 ("valid", VALID, series(table, "valid", |r| r.loss)),
             ],
         ),
-        (
-            "top-1 accuracy",
-            vec![
-                ("train", TRAIN, series(table, "train", |r| r.top1)),
-                ("valid", VALID, series(table, "valid", |r| r.top1)),
-            ],
-        ),
+        if table.is_segmentation() {
+            (
+                "mean IoU",
+                vec![
+                    ("train", TRAIN, series(table, "train", |r| r.miou)),
+                    ("valid", VALID, series(table, "valid", |r| r.miou)),
+                ],
+            )
+        } else {
+            (
+                "top-1 accuracy",
+                vec![
+                    ("train", TRAIN, series(table, "train", |r| r.top1)),
+                    ("valid", VALID, series(table, "valid", |r| r.top1)),
+                ],
+            )
+        },
         (
             "learning rate",
             vec![("lr", TRAIN, series(table, "train", |r| r.lr))],

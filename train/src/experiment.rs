@@ -78,6 +78,17 @@ impl std::str::FromStr for Task {
     }
 }
 
+/// Per-class loss weights of a segmentation run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ClassWeights {
+    /// `"median-frequency"`: `median(f) / f(c)`, with `f(c)` the pixels of class `c` over the
+    /// pixels of the training images that contain `c`.
+    Named(String),
+    /// One weight per class.
+    List(Vec<f32>),
+}
+
 fn default_model() -> String {
     "lenet5".into()
 }
@@ -178,9 +189,10 @@ pub struct ExperimentConfig {
     /// inputs of at most 64 px get 16 (a quarter of the papers' 64) so the nets train on a CPU.
     #[serde(default)]
     pub width: Option<usize>,
-    /// Segmentation: one loss weight per class (PyTorch's `weight`), default all 1.
+    /// Segmentation: loss weight per class — a list (PyTorch's `weight`) or `"median-frequency"`
+    /// (Eigen & Fergus 2015, as SegNet trains); default all 1.
     #[serde(default)]
-    pub class_weights: Option<Vec<f32>>,
+    pub class_weights: Option<ClassWeights>,
     /// Weight of GoogLeNet's auxiliary losses (the paper uses 0.3).
     #[serde(default)]
     pub aux_weight: Option<f64>,
@@ -268,6 +280,13 @@ impl ExperimentConfig {
                     return Err(TrainError::Config(format!(
                         "`{}` has no masks; segmentation trains on digits-seg[:SEED] or folder:DIR",
                         self.dataset
+                    )));
+                }
+                if let Some(ClassWeights::Named(name)) = &self.class_weights
+                    && name != "median-frequency"
+                {
+                    return Err(TrainError::Config(format!(
+                        "class_weights must be a list or \"median-frequency\", got \"{name}\""
                     )));
                 }
                 if self.width == Some(0) {

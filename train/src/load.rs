@@ -30,8 +30,10 @@ pub fn load_weights<M: Module>(fresh: M, path: &Path) -> Result<M, TrainError> {
             problem: "no such file".into(),
         });
     }
-    fresh.try_load_file(path).map_err(|e| TrainError::Checkpoint {
-        path: path.to_path_buf(),
-        problem: format!("cannot be loaded into this architecture: {e}"),
-    })
+    fresh
+        .try_load_file(path)
+        .map_err(|e| TrainError::Checkpoint {
+            path: path.to_path_buf(),
+            problem: format!("cannot be loaded into this architecture: {e}"),
+        })
 }

@@ -22,13 +22,13 @@ use serde::Serialize;
 use crate::atomic::write_atomic;
 use crate::checkpoint::{AtomicCheckpointer, checkpoint_path};
 use crate::classifier::Classifier;
+use crate::confusion_plot::plot_confusion;
 use crate::curves::plot_curves;
 use crate::error::TrainError;
-use crate::confusion_plot::plot_confusion;
 use crate::evaluate::{Evaluation, evaluate_with_confusion};
-use crate::segmentation::ConfusionMatrix;
 use crate::metrics_csv::MetricsTable;
 use crate::recorder::{EpochRecorder, RecorderState};
+use crate::segmentation::ConfusionMatrix;
 
 use crate::renderer::PlainRenderer;
 use crate::run_dir::{RunOptions, checkpoint_dir, config_path, plan_run};
@@ -67,7 +67,6 @@ pub struct RunSummary {
     /// Wall time of this invocation (data loading, training, evaluation).
     pub wall_seconds: f64,
 }
-
 
 /// Train a classifier as `config` describes; see [`crate::run_dir`] for the folder it writes.
 pub fn run_classification(
@@ -299,13 +298,14 @@ pub(crate) fn finish_launch<M: Module>(
     if let Some(error) = error {
         return Err(TrainError::Stopped(error));
     }
-    let last_bytes = model
-        .into_record()
-        .checkpoint_into_bytes()
-        .map_err(|e| TrainError::Checkpoint {
-            path: dir.join("last.bpk"),
-            problem: e.to_string(),
-        })?;
+    let last_bytes =
+        model
+            .into_record()
+            .checkpoint_into_bytes()
+            .map_err(|e| TrainError::Checkpoint {
+                path: dir.join("last.bpk"),
+                problem: e.to_string(),
+            })?;
     write_atomic(&dir.join("last.bpk"), &last_bytes)?;
     if let Some(interruption) = interrupted {
         return Err(TrainError::Stopped(format!(

@@ -76,7 +76,11 @@ fn tiny_unet_learns_the_scenes_and_the_run_resumes() {
     let table = MetricsTable::load(&run.join("metrics.csv")).expect("table");
     assert_eq!(table.split("valid").count(), 60);
     let last = table.split("valid").last().expect("row");
-    assert!(last.miou > 0.9 && last.miou <= 1.0, "valid mIoU {}", last.miou);
+    assert!(
+        last.miou > 0.9 && last.miou <= 1.0,
+        "valid mIoU {}",
+        last.miou
+    );
     let first = table.split("train").next().expect("row");
     assert!(first.miou < last.miou, "mIoU did not improve");
 
@@ -90,7 +94,10 @@ fn tiny_unet_learns_the_scenes_and_the_run_resumes() {
 fn segmentation_config_errors_name_the_problem() {
     let mut bad = config(Path::new("/nonexistent"), 1);
     bad.model = "resnet18".into();
-    let e = bad.validate().expect_err("classifier as segmenter").to_string();
+    let e = bad
+        .validate()
+        .expect_err("classifier as segmenter")
+        .to_string();
     assert!(e.contains("resnet18"), "{e}");
     let mut bad = config(Path::new("/nonexistent"), 1);
     bad.dataset = "mnist".into();
@@ -100,7 +107,10 @@ fn segmentation_config_errors_name_the_problem() {
     bad.task = Task::Classify;
     bad.dataset = "digits-seg".into();
     bad.model = "lenet5".into();
-    let e = bad.validate().expect_err("seg data for a classifier").to_string();
+    let e = bad
+        .validate()
+        .expect_err("seg data for a classifier")
+        .to_string();
     assert!(e.contains("--task segment"), "{e}");
     let dir = fresh_dir("missing");
     let e = run_segmentation(

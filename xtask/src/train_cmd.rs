@@ -27,6 +27,9 @@ pub struct TrainArgs {
     /// folder:DIR (DIR/classes.txt, DIR/{train,test}/{images,masks})
     #[arg(long)]
     dataset: Option<String>,
+    /// Segmentation: `median-frequency` class weights in the loss (SegNet's recipe).
+    #[arg(long)]
+    class_weights: Option<String>,
     /// Side of the square input fed to the network (default: the dataset's for small models).
     #[arg(long)]
     input_size: Option<usize>,
@@ -141,9 +144,10 @@ pub fn experiment(a: &TrainArgs) -> anyhow::Result<ExperimentConfig> {
     let flagged_task = match a.task.as_deref() {
         Some(t) => Some(t.parse::<Task>()?),
         None => {
-            let seg_model = a.model.as_deref().is_some_and(|m| {
-                model::segmentation::SEGMENTATION_MODELS.contains(&m)
-            });
+            let seg_model = a
+                .model
+                .as_deref()
+                .is_some_and(|m| model::segmentation::SEGMENTATION_MODELS.contains(&m));
             let seg_data = a.dataset.as_deref().is_some_and(|d| {
                 d.parse::<data::DatasetSpec>()
                     .is_ok_and(|s| s.is_segmentation())
@@ -158,6 +162,9 @@ pub fn experiment(a: &TrainArgs) -> anyhow::Result<ExperimentConfig> {
     };
     if let Some(task) = flagged_task {
         c.task = task;
+    }
+    if let Some(v) = &a.class_weights {
+        c.class_weights = Some(train::experiment::ClassWeights::Named(v.clone()));
     }
     if let Some(v) = a.input_size {
         c.input_size = Some(v);

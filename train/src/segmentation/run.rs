@@ -21,6 +21,7 @@ use serde::Serialize;
 use crate::checkpoint::AtomicCheckpointer;
 use crate::confusion_plot::plot_confusion;
 use crate::error::TrainError;
+use crate::experiment::ClassWeights;
 use crate::recorder::EpochRecorder;
 use crate::renderer::PlainRenderer;
 use crate::run::{
@@ -31,7 +32,7 @@ use crate::schedule::Scheduler;
 use crate::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
 use crate::segmentation::metric::SegmentationMetric;
 use crate::segmentation::segmenter::Segmenter;
-use crate::segmentation::setup::{load_seg_data, prepare_segmentation};
+use crate::segmentation::setup::{load_seg_data, median_frequency_weights, prepare_segmentation};
 
 /// What `summary.json` of a segmentation run holds.
 #[derive(Debug, Clone, Serialize)]
@@ -103,23 +104,26 @@ pub fn run_segmentation(
         classes.len(),
         config.backend
     );
-    if let Some(w) = &config.class_weights
-        && w.len() != classes.len()
-    {
-        return Err(TrainError::Config(format!(
-            "class_weights has {} entries for {} classes",
-            w.len(),
-            classes.len()
-        )));
-    }
+    let class_weights = match &config.class_weights {
+        None => None,
+        Some(ClassWeights::List(w)) if w.len() != classes.len() => {
+            return Err(TrainError::Config(format!(
+                "class_weights has {} entries for {} classes",
+                w.len(),
+                classes.len()
+            )));
+        }
+        Some(ClassWeights::List(w)) => Some(w.clone()),
+        Some(ClassWeights::Named(_)) => {
+            let w = median_frequency_weights(&*prepared.train_plain, classes.len(), 2000)?;
+            println!("median-frequency class weights: {w:.3?}");
+            Some(w)
+        }
+    };
 
     let network = prepared.network.init(&device)?;
     let parameters = model::params::trainable_params(&network);
-    let segmenter = Segmenter::new(
-        network,
-        config.regularization,
-        config.class_weights.clone(),
-    );
+    let segmenter = Segmenter::new(network, config.regularization, class_weights);
     let iterations_per_epoch = train_len.div_ceil(config.batch_size) as u64;
     let scheduler = Scheduler::new(
         config.resolved_schedule(iterations_per_epoch),
@@ -219,7 +223,11 @@ pub fn run_segmentation(
         test_miou: test.miou,
         test_pixel_accuracy: test.pixel_accuracy,
         test_loss: test.loss,
-        test_iou: classes.iter().cloned().zip(test.iou.iter().copied()).collect(),
+        test_iou: classes
+            .iter()
+            .cloned()
+            .zip(test.iou.iter().copied())
+            .collect(),
         test_images: test.count,
         train_images_per_second,
         parameters,

@@ -52,9 +52,10 @@ impl Segmenter {
     fn losses(&self, batch: SegmentationBatch) -> (SegmentationOutput, Tensor<1>) {
         let logits = self.network.forward(batch.images);
         let device = logits.device();
-        let weights = self.class_weights.as_ref().map(|w| {
-            Tensor::<1>::from_data(TensorData::new(w.clone(), [w.len()]), &device)
-        });
+        let weights = self
+            .class_weights
+            .as_ref()
+            .map(|w| Tensor::<1>::from_data(TensorData::new(w.clone(), [w.len()]), &device));
         let loss = pixel_cross_entropy(
             logits.clone(),
             batch.masks.clone(),

@@ -29,6 +29,8 @@ pub struct PreparedSeg {
     pub preprocessing: Preprocessing,
     /// Augmented training subset.
     pub train: AugmentedSegDataset<Arc<Subset<SegItem>>>,
+    /// The same subset without augmentation (for statistics such as class weights).
+    pub train_plain: Arc<Subset<SegItem>>,
     /// Validation subset (held out of the training split).
     pub valid: Subset<SegItem>,
     /// Test split.
@@ -91,10 +93,9 @@ pub fn prepare_segmentation(
     saved_preprocessing: Option<&Path>,
     start_epoch: usize,
 ) -> Result<PreparedSeg, TrainError> {
-    let first = data
-        .train
-        .get(0)
-        .map_err(|e| TrainError::Config(format!("the training split is empty or unreadable: {e}")))?;
+    let first = data.train.get(0).map_err(|e| {
+        TrainError::Config(format!("the training split is empty or unreadable: {e}"))
+    })?;
     let [native_c, native_h, _] = first.shape;
     let channels = config.channels.unwrap_or(native_c);
     let size = config.input_size.unwrap_or(native_h);
@@ -133,8 +134,7 @@ pub fn prepare_segmentation(
             PreprocessKind::None => Preprocessing::new(input, Normalize::None, classes)?,
             PreprocessKind::Pca | PreprocessKind::Zca => {
                 return Err(TrainError::Config(
-                    "whitening is for classification; segmentation uses standardize or none"
-                        .into(),
+                    "whitening is for classification; segmentation uses standardize or none".into(),
                 ));
             }
         },
@@ -146,13 +146,63 @@ pub fn prepare_segmentation(
         _ => AugmentConfig::none(),
     };
     let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
+    let train_plain = train.clone();
     let train = AugmentedSegDataset::new(train, augment, config.seed).starting_at_epoch(epoch);
     Ok(PreparedSeg {
         network,
         preprocessing,
         train,
+        train_plain,
         valid,
         test,
         dataset_name: data.name,
     })
+}
+
+/// Median-frequency class weights (Eigen & Fergus, ICCV 2015; SegNet's loss): `median(f) / f(c)`
+/// with `f(c)` = pixels of class `c` / pixels of the images containing `c`, counted over at most
+/// `max_items` items of `train`. Classes never seen get weight 0.
+pub fn median_frequency_weights(
+    train: &dyn Dataset<SegItem>,
+    classes: usize,
+    max_items: usize,
+) -> Result<Vec<f32>, TrainError> {
+    let mut pixels = vec![0u64; classes];
+    let mut image_pixels = vec![0u64; classes];
+    for i in 0..train.len().min(max_items) {
+        let item = train
+            .get(i)
+            .map_err(|e| TrainError::Config(format!("reading training mask {i}: {e}")))?;
+        let mut counts = vec![0u64; classes];
+        for &id in &item.mask {
+            if let Some(c) = counts.get_mut(usize::from(id)) {
+                *c += 1;
+            }
+        }
+        for c in 0..classes {
+            if counts[c] > 0 {
+                pixels[c] += counts[c];
+                image_pixels[c] += item.mask.len() as u64;
+            }
+        }
+    }
+    let freq: Vec<f64> = (0..classes)
+        .map(|c| pixels[c] as f64 / image_pixels[c].max(1) as f64)
+        .collect();
+    let mut seen: Vec<f64> = freq.iter().copied().filter(|f| *f > 0.0).collect();
+    if seen.is_empty() {
+        return Err(TrainError::Config(
+            "the training masks hold no class".into(),
+        ));
+    }
+    seen.sort_by(f64::total_cmp);
+    let median = if seen.len() % 2 == 1 {
+        seen[seen.len() / 2]
+    } else {
+        0.5 * (seen[seen.len() / 2 - 1] + seen[seen.len() / 2])
+    };
+    Ok(freq
+        .iter()
+        .map(|&f| if f > 0.0 { (median / f) as f32 } else { 0.0 })
+        .collect())
 }

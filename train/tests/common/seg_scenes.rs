@@ -47,4 +47,3 @@ pub fn write_folder(root: &Path) {
         }
     }
 }
-
