@@ -63,10 +63,7 @@ pub fn evaluate_with_confusion(
     let mut start = 0;
     while start < n {
         let end = (start + batch_size.max(1)).min(n);
-        let items = (start..end)
-            .map(|i| dataset.get(i))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TrainError::Stopped(format!("reading evaluation item: {e}")))?;
+        let items = read_items(dataset, start, end)?;
         let ClassificationBatch { images, targets } = batcher.batch(items, device);
         let logits = network.forward(images);
         let loss = Classifier::cross_entropy(logits.clone(), targets.clone()).into_scalar::<f64>();
@@ -91,4 +88,16 @@ pub fn evaluate_with_confusion(
         count: n,
     };
     Ok((evaluation, matrix))
+}
+
+/// Items `start..end` of `dataset`; a failed read stops the evaluation with the dataset's error.
+pub fn read_items<I>(
+    dataset: &dyn Dataset<I>,
+    start: usize,
+    end: usize,
+) -> Result<Vec<I>, TrainError> {
+    (start..end)
+        .map(|i| dataset.get(i))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| TrainError::Stopped(format!("reading evaluation item: {e}")))
 }

@@ -14,7 +14,7 @@ use model::registry::{self, ModelArgs};
 
 use crate::error::TrainError;
 use crate::experiment::{AugmentChoice, ExperimentConfig, PreprocessKind};
-use crate::split::{Subset, train_valid_indices};
+use crate::split::{Splits, Subset, split_run_data};
 
 /// The datasets and recipes of one run.
 pub struct Prepared {
@@ -71,27 +71,7 @@ pub fn prepare(
     let [channels, size, _] = network.input_shape();
     let input = InputSpec::new(channels, size, size);
 
-    let (train_idx, valid_idx) = train_valid_indices(
-        data.train.len(),
-        config.train_limit,
-        config.valid_fraction,
-        config.seed,
-    );
-    if train_idx.is_empty() || valid_idx.is_empty() {
-        return Err(TrainError::Config(format!(
-            "the split leaves {} training and {} validation images; raise train_limit or valid_fraction",
-            train_idx.len(),
-            valid_idx.len()
-        )));
-    }
-    let train = Arc::new(Subset::new(data.train.clone(), train_idx));
-    let valid = Subset::new(data.train.clone(), valid_idx);
-    let test: Arc<dyn Dataset<ImageItem>> = match config.test_limit {
-        Some(n) if n < data.test.len() => {
-            Arc::new(Subset::new(data.test.clone(), (0..n).collect()))
-        }
-        _ => data.test.clone(),
-    };
+    let Splits { train, valid, test } = split_run_data(&data.train, &data.test, config)?;
 
     let classes = data.classes.clone();
     let preprocessing = match saved_preprocessing {

@@ -62,3 +62,45 @@ pub fn train_valid_indices(
     let train = order.split_off(n_valid);
     (train, order)
 }
+
+/// The three datasets of a run: training subset, validation subset (held out of the training split)
+/// and the test split (at most `test_limit` items).
+pub struct Splits<I> {
+    /// Training subset.
+    pub train: Arc<Subset<I>>,
+    /// Validation subset.
+    pub valid: Subset<I>,
+    /// Test split.
+    pub test: Arc<dyn Dataset<I>>,
+}
+
+/// Split `train` into training and validation subsets as `config` asks (limit, fraction, seed) and
+/// cut `test` to its limit; an empty side is an error saying how to fix it.
+pub fn split_run_data<I: Send + Sync + 'static>(
+    train: &Arc<dyn Dataset<I>>,
+    test: &Arc<dyn Dataset<I>>,
+    config: &crate::ExperimentConfig,
+) -> Result<Splits<I>, crate::TrainError> {
+    let (train_idx, valid_idx) = train_valid_indices(
+        train.len(),
+        config.train_limit,
+        config.valid_fraction,
+        config.seed,
+    );
+    if train_idx.is_empty() || valid_idx.is_empty() {
+        return Err(crate::TrainError::Config(format!(
+            "the split leaves {} training and {} validation images; raise train_limit or valid_fraction",
+            train_idx.len(),
+            valid_idx.len()
+        )));
+    }
+    let test: Arc<dyn Dataset<I>> = match config.test_limit {
+        Some(n) if n < test.len() => Arc::new(Subset::new(test.clone(), (0..n).collect())),
+        _ => test.clone(),
+    };
+    Ok(Splits {
+        train: Arc::new(Subset::new(train.clone(), train_idx)),
+        valid: Subset::new(train.clone(), valid_idx),
+        test,
+    })
+}

@@ -12,6 +12,7 @@ use model::segmentation::SegNetworkConfig;
 use serde::Serialize;
 
 use crate::error::TrainError;
+use crate::evaluate::read_items;
 use crate::load::load_weights;
 use crate::regularization::Regularization;
 use crate::segmentation::loss::pixel_cross_entropy;
@@ -51,10 +52,7 @@ pub fn evaluate_segmentation(
     let mut start = 0;
     while start < n {
         let end = (start + batch_size.max(1)).min(n);
-        let items = (start..end)
-            .map(|i| dataset.get(i))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TrainError::Stopped(format!("reading evaluation item: {e}")))?;
+        let items = read_items(dataset, start, end)?;
         let SegmentationBatch { images, masks } = batcher.batch(items, device);
         let logits = model.network.forward(images);
         let loss = pixel_cross_entropy(logits.clone(), masks.clone(), i64::from(IGNORE_ID), None)

@@ -14,7 +14,7 @@ use model::segmentation::{SegNetworkConfig, segmentation_config};
 
 use crate::error::TrainError;
 use crate::experiment::{AugmentChoice, ExperimentConfig, PreprocessKind};
-use crate::split::{Subset, train_valid_indices};
+use crate::split::{Splits, Subset, split_run_data};
 
 /// Inputs of at most this side get the CPU-sized width when the config names none.
 pub const SMALL_INPUT: usize = 64;
@@ -102,27 +102,7 @@ pub fn prepare_segmentation(
     let input = InputSpec::new(channels, size, size);
     let network = seg_network_config(config, data.classes.len(), channels, size)?;
 
-    let (train_idx, valid_idx) = train_valid_indices(
-        data.train.len(),
-        config.train_limit,
-        config.valid_fraction,
-        config.seed,
-    );
-    if train_idx.is_empty() || valid_idx.is_empty() {
-        return Err(TrainError::Config(format!(
-            "the split leaves {} training and {} validation images; raise train_limit or valid_fraction",
-            train_idx.len(),
-            valid_idx.len()
-        )));
-    }
-    let train = Arc::new(Subset::new(data.train.clone(), train_idx));
-    let valid = Subset::new(data.train.clone(), valid_idx);
-    let test: Arc<dyn Dataset<SegItem>> = match config.test_limit {
-        Some(n) if n < data.test.len() => {
-            Arc::new(Subset::new(data.test.clone(), (0..n).collect()))
-        }
-        _ => data.test.clone(),
-    };
+    let Splits { train, valid, test } = split_run_data(&data.train, &data.test, config)?;
 
     let classes = data.classes.clone();
     let preprocessing = match saved_preprocessing {
