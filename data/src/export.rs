@@ -1,13 +1,15 @@
 //! Exporting dataset images as PNG files named `<index>_<class>.png` — real files to try `infer`
-//! on, and fixtures for its tests.
+//! on, and fixtures for its tests — and segmentation items as an image/mask folder.
 
 use std::path::Path;
 
 use burn::data::dataset::Dataset;
 use image::{DynamicImage, GrayImage, RgbImage};
 
+use crate::cache::write_atomic;
 use crate::error::{DataError, Result};
-use crate::item::ImageItem;
+use crate::item::{ImageItem, SegItem};
+use crate::mask_png::write_mask_png;
 
 /// A class name made safe for a file name (`T-shirt/top` → `T-shirt-top`).
 pub fn file_safe(name: &str) -> String {
@@ -80,6 +82,44 @@ pub fn export_samples(
             path: path.clone(),
             source,
         })?;
+    }
+    Ok(n)
+}
+
+/// Write the first `n` items of a segmentation set as a segmentation folder: `out/images/<index>.png`,
+/// `out/masks/<index>.png` (palette PNG of class ids) and `out/classes.txt`; returns how many.
+pub fn export_seg_samples(
+    dataset: &dyn Dataset<SegItem>,
+    classes: &[String],
+    n: usize,
+    out: &Path,
+) -> Result<usize> {
+    let (images, masks) = (out.join("images"), out.join("masks"));
+    for dir in [&images, &masks] {
+        std::fs::create_dir_all(dir).map_err(DataError::io(dir))?;
+    }
+    write_atomic(
+        &out.join("classes.txt"),
+        (classes.join("\n") + "\n").as_bytes(),
+    )?;
+    let n = n.min(dataset.len());
+    for i in 0..n {
+        let item = dataset
+            .get(i)
+            .map_err(|e| DataError::Config(format!("reading item {i}: {e}")))?;
+        let image = ImageItem {
+            pixels: item.pixels.clone(),
+            shape: item.shape,
+            label: 0,
+        };
+        let path = images.join(format!("{i:05}.png"));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        item_image(&image)?
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .map_err(|e| DataError::invalid(&path, e.to_string()))?;
+        write_atomic(&path, bytes.get_ref())?;
+        let [_, h, w] = item.shape;
+        write_mask_png(&masks.join(format!("{i:05}.png")), w, h, &item.mask)?;
     }
     Ok(n)
 }

@@ -87,3 +87,55 @@ fn cosine_without_period_anneals_over_the_whole_run() {
         }
     );
 }
+
+#[test]
+fn segmentation_recipe_round_trips_and_checks_its_fields() {
+    let config = ExperimentConfig::segmentation_default();
+    assert_eq!(config.task, train::Task::Segment);
+    let back = ExperimentConfig::from_json(&config.to_json()).expect("round trip");
+    assert_eq!(back, config);
+    let listed = ExperimentConfig::from_json(
+        r#"{"task": "segment", "model": "segnet", "dataset": "digits-seg", "class_weights": [0.1, 1.0]}"#,
+    )
+    .expect("a weight list");
+    assert_eq!(
+        listed.class_weights,
+        Some(train::experiment::ClassWeights::List(vec![0.1, 1.0]))
+    );
+    let e = error_of(
+        r#"{"task": "segment", "model": "unet", "dataset": "digits-seg", "class_weights": "inverse"}"#,
+    );
+    assert!(e.contains("median-frequency"), "{e}");
+    let e =
+        error_of(r#"{"task": "segment", "model": "unet", "dataset": "digits-seg", "width": 0}"#);
+    assert!(e.contains("width"), "{e}");
+    let e = error_of(r#"{"task": "segment", "model": "unet9", "dataset": "digits-seg"}"#);
+    assert!(e.contains("unet9") && e.contains("fcn8s"), "{e}");
+    let e = error_of(r#"{"task": "paint"}"#);
+    assert!(e.contains("paint"), "{e}");
+}
+
+#[test]
+fn median_frequency_weights_by_hand() {
+    use std::sync::Arc;
+
+    use burn::data::dataset::{Dataset, InMemDataset};
+    use data::{Pixels, SegItem};
+
+    let item = |mask: Vec<u8>| SegItem {
+        pixels: Pixels::U8(vec![0; mask.len()]),
+        shape: [1, 1, mask.len()],
+        mask,
+    };
+    // Image 1: 3 px of class 0, 1 px of class 1. Image 2: 2 px of class 0, 2 px of class 2.
+    // f0 = 5/8, f1 = 1/4, f2 = 2/4; median 1/2; class 3 never appears.
+    let set: Arc<dyn Dataset<SegItem>> = Arc::new(InMemDataset::new(vec![
+        item(vec![0, 0, 0, 1]),
+        item(vec![0, 2, 2, 0]),
+    ]));
+    let w = train::segmentation::setup::median_frequency_weights(&*set, 4, 100).expect("weights");
+    let expected = [0.5 / 0.625, 0.5 / 0.25, 1.0, 0.0];
+    for (got, want) in w.iter().zip(expected) {
+        assert!((got - want).abs() < 1e-6, "{w:?}");
+    }
+}
