@@ -38,7 +38,7 @@ pub fn plot_confusion(
     let side = cell * n as i32;
     let (width, height) = (
         (left + side + 30) as u32,
-        (top + side + label_w + 30) as u32,
+        (top + side + 40) as u32,
     );
     let mut buffer = vec![0u8; (width * height * 3) as usize];
     {

@@ -54,6 +54,7 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
         "preprocessing.json",
         "metrics.csv",
         "curves.png",
+        "confusion.png",
         "summary.json",
         "best.bpk",
         "last.bpk",
