@@ -7,11 +7,13 @@ use crate::classify::Classified;
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `path: class (p) class (p) …`
+    /// `path: class (p) class (p) …` (segmentation: `path: WxH class share … -> mask overlay`)
     Text,
-    /// One JSON list of `{path, top: [{index, class, probability}], error?}`.
+    /// One JSON list of `{path, top: [{index, class, probability}], error?}` (segmentation:
+    /// `{path, mask, overlay, size, fractions: [{id, class, fraction}], error?}`)
     Json,
-    /// `path,rank,class,probability,error` rows.
+    /// `path,rank,class,probability,error` rows (segmentation:
+    /// `path,mask,overlay,class_id,class,fraction,error`)
     Csv,
 }
 

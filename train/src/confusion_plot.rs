@@ -36,10 +36,7 @@ pub fn plot_confusion(
     let label_w = 110i32;
     let (left, top) = (label_w + 30, 70i32);
     let side = cell * n as i32;
-    let (width, height) = (
-        (left + side + 30) as u32,
-        (top + side + 40) as u32,
-    );
+    let (width, height) = ((left + side + 30) as u32, (top + side + 40) as u32);
     let mut buffer = vec![0u8; (width * height * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buffer, (width, height)).into_drawing_area();

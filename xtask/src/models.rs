@@ -36,7 +36,7 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "\nsegmentation networks (`cargo xtask summary NAME`; not yet trainable from xtask):\n  {}",
+        "\nsegmentation networks (`cargo xtask train --task segment --model NAME`, `cargo xtask summary NAME`):\n  {}",
         model::segmentation::SEGMENTATION_MODELS.join(", ")
     );
     Ok(())
