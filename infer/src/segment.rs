@@ -1,6 +1,6 @@
 //! Segmenting image files with a trained segmentation run: each image is converted exactly as the
 //! training images were (channels, resize to the input size, normalisation), the network's class
-//! scores are resized back to the file's own size (bilinear) and the arg-max is written as a class-id
+//! scores (logit-adjusted by the run's class weights) are resized back to the file's own size (bilinear) and the arg-max is written as a class-id
 //! mask PNG (palette PNG, the PASCAL VOC format) and as a colour overlay on the image, both the size of
 //! the input. A bad file gets an error entry; it never stops the others.
 
@@ -16,6 +16,8 @@ use data::mask_png::{class_colour, write_mask_png};
 use image::{DynamicImage, RgbImage};
 use model::segmentation::SegNetworkConfig;
 use serde::Serialize;
+use train::ExperimentConfig;
+use train::experiment::ClassWeights;
 use train::segmentation::evaluate::load_segmenter;
 use train::segmentation::segmenter::Segmenter;
 
@@ -34,8 +36,17 @@ impl SegmentationRun {
     pub fn open(run: &Path, checkpoint: CheckpointChoice, device: &Device) -> anyhow::Result<Self> {
         let network: SegNetworkConfig = read_json(&run.join("model.json"))?;
         let preprocessing = Preprocessing::load(&run.join("preprocessing.json"))?;
+        let config_file = run.join("config.json");
+        let class_weights = match ExperimentConfig::load(&config_file)?.class_weights {
+            None => None,
+            Some(ClassWeights::List(w)) => Some(w),
+            Some(ClassWeights::Named(name)) => anyhow::bail!(
+                "{}: class_weights \"{name}\" were never resolved (the run did not start training)",
+                config_file.display()
+            ),
+        };
         let weights = checkpoint.existing_path(run)?;
-        let segmenter = load_segmenter(&network, &weights, device)?;
+        let segmenter = load_segmenter(&network, &weights, class_weights, device)?;
         Ok(Self {
             segmenter,
             preprocessing,
@@ -78,7 +89,7 @@ pub struct Segmented {
 pub fn predict_mask(run: &SegmentationRun, img: &DynamicImage, device: &Device) -> Vec<u8> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let input = run.preprocessing.image_to_tensor(img, device);
-    let scores: Tensor<4> = run.segmenter.network.forward(input);
+    let scores: Tensor<4> = run.segmenter.scores(input);
     let scores = interpolate(
         scores,
         InterpolateOptions::new(InterpolateMode::Bilinear).with_output_size([h, w]),

@@ -84,3 +84,46 @@ fn perfect_prediction_has_unit_scores() {
     assert_eq!(cm.pixel_accuracy(), 1.0);
     assert_eq!(cm.mean_iou(), 1.0);
 }
+
+#[test]
+fn class_weights_are_undone_at_decision_time() {
+    // Weights (2, 1, 0): decisions use logits − (ln 2, 0, 0) — class 2 (weight 0, never seen in
+    // training) is not shifted. Pixel 0 scores (ln 2 + 0.1, 0, 0) → (0.1, 0, 0); pixel 1 scores
+    // (0, 0, 0) → (−ln 2, 0, 0), so class 0 no longer wins ties it only won by its weight.
+    use model::segmentation::segmentation_config;
+    use train::regularization::Regularization;
+    use train::segmentation::segmenter::Segmenter;
+
+    let device = Device::flex();
+    let net = segmentation_config("unet_small", 3, 1)
+        .expect("config")
+        .init(&device)
+        .expect("net");
+    let model = Segmenter::new(net, Regularization::none(), Some(vec![2.0, 1.0, 0.0]));
+    let logits = Tensor::<4>::from_data(
+        TensorData::new(vec![2f32.ln() + 0.1, 0.0, 0.0, 0.0, 0.0, 0.0], [1, 3, 1, 2]),
+        &device,
+    );
+    let scores: Vec<f32> = model
+        .decision_scores(logits)
+        .into_data()
+        .try_to_vec()
+        .expect("f32");
+    let expected = [0.1f32, -(2f32.ln()), 0.0, 0.0, 0.0, 0.0];
+    for (got, want) in scores.iter().zip(expected) {
+        assert!((got - want).abs() < 1e-6, "{scores:?}");
+    }
+    let plain = Segmenter::new(
+        segmentation_config("unet_small", 3, 1)
+            .expect("config")
+            .init(&device)
+            .expect("net"),
+        Regularization::none(),
+        None,
+    );
+    let same = Tensor::<4>::ones([1, 3, 1, 2], &device);
+    assert_eq!(
+        plain.decision_scores(same.clone()).into_data(),
+        same.into_data()
+    );
+}

@@ -4,6 +4,7 @@
 mod augment_preview;
 mod bench;
 mod data_cmd;
+mod evaluate_cmd;
 mod export_samples;
 mod lr_schedule;
 mod models;
@@ -38,8 +39,10 @@ enum Command {
     AugmentPreview(augment_preview::AugmentPreviewArgs),
     /// Print or plot a learning-rate schedule step by step.
     LrSchedule(lr_schedule::LrScheduleArgs),
-    /// Train a model (default: LeNet-5 on MNIST on the CPU).
+    /// Train a model (default: LeNet-5 on MNIST on the CPU; --task segment for segmentation).
     Train(train_cmd::TrainArgs),
+    /// Score a trained run on its dataset's test split.
+    Evaluate(evaluate_cmd::EvaluateArgs),
     /// Write real dataset images as PNG files named with their class.
     ExportSamples(export_samples::ExportSamplesArgs),
     /// Training or inference throughput (images/s) per model and backend.
@@ -54,6 +57,7 @@ fn main() -> anyhow::Result<()> {
         Command::AugmentPreview(args) => augment_preview::run(args),
         Command::LrSchedule(args) => lr_schedule::run(args),
         Command::Train(args) => train_cmd::run(args),
+        Command::Evaluate(args) => evaluate_cmd::run(args),
         Command::ExportSamples(args) => export_samples::run(args),
         Command::Bench(args) => bench::run(args),
     }

@@ -22,7 +22,7 @@ use crate::segmentation::segmenter::Segmenter;
 /// Scores of a segmentation network on a dataset.
 #[derive(Debug, Clone, Serialize)]
 pub struct SegEvaluation {
-    /// Mean pixel cross-entropy (batches weighted by their images).
+    /// Mean pixel cross-entropy, unweighted (batches weighted by their images).
     pub loss: f64,
     /// Pixel accuracy in [0, 1].
     pub pixel_accuracy: f64,
@@ -58,7 +58,8 @@ pub fn evaluate_segmentation(
         let loss = pixel_cross_entropy(logits.clone(), masks.clone(), i64::from(IGNORE_ID), None)
             .into_scalar::<f64>();
         loss_sum += loss * (end - start) as f64;
-        let predictions: Vec<i64> = logits
+        let predictions: Vec<i64> = model
+            .decision_scores(logits)
             .argmax(1)
             .into_data_as::<i64>()
             .iter::<i64>()
@@ -77,12 +78,14 @@ pub fn evaluate_segmentation(
     })
 }
 
-/// Build the network of `config` on `device` and load the weights in `path`, in evaluation mode.
+/// Build the network of `config` on `device` and load the weights in `path`, in evaluation mode;
+/// `class_weights` are the run's (its predictions are logit-adjusted by them).
 pub fn load_segmenter(
     config: &SegNetworkConfig,
     path: &Path,
+    class_weights: Option<Vec<f32>>,
     device: &Device,
 ) -> Result<Segmenter, TrainError> {
-    let fresh = Segmenter::new(config.init(device)?, Regularization::none(), None);
+    let fresh = Segmenter::new(config.init(device)?, Regularization::none(), class_weights);
     Ok(load_weights(fresh, path)?.valid())
 }

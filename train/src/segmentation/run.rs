@@ -18,6 +18,7 @@ use burn::train::{Learner, SupervisedTraining};
 use data::SegmentationBatcher;
 use serde::Serialize;
 
+use crate::atomic::write_atomic;
 use crate::checkpoint::AtomicCheckpointer;
 use crate::confusion_plot::plot_confusion;
 use crate::error::TrainError;
@@ -27,7 +28,7 @@ use crate::renderer::PlainRenderer;
 use crate::run::{
     RunStart, begin_run, finish_launch, keep_best, recorder_state, save_json, train_speed,
 };
-use crate::run_dir::{RunOptions, checkpoint_dir};
+use crate::run_dir::{RunOptions, checkpoint_dir, config_path};
 use crate::schedule::Scheduler;
 use crate::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
 use crate::segmentation::metric::SegmentationMetric;
@@ -117,13 +118,17 @@ pub fn run_segmentation(
         Some(ClassWeights::Named(_)) => {
             let w = median_frequency_weights(&*prepared.train_plain, classes.len(), 2000)?;
             println!("median-frequency class weights: {w:.3?}");
+            // config.json keeps the weights themselves: resume and infer use exactly these.
+            let mut resolved = config.clone();
+            resolved.class_weights = Some(ClassWeights::List(w.clone()));
+            write_atomic(&config_path(&dir), resolved.to_json().as_bytes())?;
             Some(w)
         }
     };
 
     let network = prepared.network.init(&device)?;
     let parameters = model::params::trainable_params(&network);
-    let segmenter = Segmenter::new(network, config.regularization, class_weights);
+    let segmenter = Segmenter::new(network, config.regularization, class_weights.clone());
     let iterations_per_epoch = train_len.div_ceil(config.batch_size) as u64;
     let scheduler = Scheduler::new(
         config.resolved_schedule(iterations_per_epoch),
@@ -192,7 +197,12 @@ pub fn run_segmentation(
     let (best_epoch, best_valid_miou) = keep_best(&dir, &table, |r| r.miou)?;
 
     let eval_device = config.backend.device()?;
-    let best = load_segmenter(&prepared.network, &dir.join("best.bpk"), &eval_device)?;
+    let best = load_segmenter(
+        &prepared.network,
+        &dir.join("best.bpk"),
+        class_weights,
+        &eval_device,
+    )?;
     let test = evaluate_segmentation(
         &best,
         &*prepared.test,

@@ -1,6 +1,11 @@
 //! The module Burn's `Learner` trains for segmentation: a zoo [`SegNetwork`] with the pixel-wise
 //! cross-entropy (ignore id 255, optional class weights) and the L1/L2 penalties, and the output the
 //! metrics read (loss, predicted class map, target mask).
+//!
+//! Class weights make the rare classes learn fast, but a network trained with them scores class `c`
+//! as `w_c·p(c|x)` (the weighted loss's minimiser), so its arg-max paints rare classes over their
+//! neighbours. Every prediction therefore uses `logits − ln w` (logit adjustment, Menon et al.,
+//! *Long-tail learning via logit adjustment*, ICLR 2021): the arg-max of the unweighted posterior.
 
 use burn::module::Module;
 use burn::tensor::{ExecutionError, Int, Tensor, TensorData};
@@ -48,6 +53,31 @@ impl Segmenter {
         }
     }
 
+    /// The class weights the loss uses (`None`: all 1).
+    pub fn class_weights(&self) -> Option<&[f32]> {
+        self.class_weights.as_deref()
+    }
+
+    /// Decision scores from logits: `logits − ln w` per class (classes of weight 0, never seen in
+    /// training, are not shifted).
+    pub fn decision_scores(&self, logits: Tensor<4>) -> Tensor<4> {
+        let Some(w) = &self.class_weights else {
+            return logits;
+        };
+        let shift: Vec<f32> = w
+            .iter()
+            .map(|&v| if v > 0.0 { v.ln() } else { 0.0 })
+            .collect();
+        let c = shift.len();
+        let shift = Tensor::<1>::from_data(TensorData::new(shift, [c]), &logits.device());
+        logits - shift.reshape([1, c, 1, 1])
+    }
+
+    /// Decision scores `[B, classes, H, W]` for images `[B, C, H, W]` (arg-max = the predicted mask).
+    pub fn scores(&self, images: Tensor<4>) -> Tensor<4> {
+        self.decision_scores(self.network.forward(images))
+    }
+
     /// Scores `[B, classes, H, W]`, the data loss and the total loss (with penalties).
     fn losses(&self, batch: SegmentationBatch) -> (SegmentationOutput, Tensor<1>) {
         let logits = self.network.forward(batch.images);
@@ -67,7 +97,10 @@ impl Segmenter {
         } else {
             loss.clone() + self.regularization.penalty(&self.network, &device)
         };
-        let predictions = logits.argmax(1).squeeze_dim::<3>(1);
+        let predictions = self
+            .decision_scores(logits.detach())
+            .argmax(1)
+            .squeeze_dim::<3>(1);
         (
             SegmentationOutput {
                 loss,

@@ -1,0 +1,112 @@
+//! `cargo xtask evaluate --run DIR`: score a trained run's weights on its dataset's test split —
+//! top-1/top-5 accuracy for classification, mIoU, pixel accuracy and per-class IoU for
+//! segmentation — with the run's own preprocessing (and class weights).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use data::{ClassificationBatcher, Preprocessing, SegmentationBatcher};
+use model::backend::BackendKind;
+use train::experiment::ClassWeights;
+use train::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
+use train::segmentation::setup::load_seg_data;
+use train::{ExperimentConfig, Task};
+
+/// Arguments of `cargo xtask evaluate`.
+#[derive(clap::Args)]
+pub struct EvaluateArgs {
+    /// Run folder written by `cargo xtask train`.
+    #[arg(long)]
+    run: PathBuf,
+    /// Weights: best, last, or an epoch number.
+    #[arg(long, default_value = "best")]
+    checkpoint: String,
+    /// flex | ndarray | wgpu (default: the run's backend)
+    #[arg(long)]
+    backend: Option<String>,
+    /// Images per forward pass.
+    #[arg(long, default_value_t = 64)]
+    batch_size: usize,
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> anyhow::Result<T> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{}: not a valid run file", path.display()))
+}
+
+pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
+    let config = ExperimentConfig::load(&args.run.join("config.json"))?;
+    let weights = match args.checkpoint.as_str() {
+        "best" => args.run.join("best.bpk"),
+        "last" => args.run.join("last.bpk"),
+        n => match n.parse::<usize>() {
+            Ok(epoch) => args
+                .run
+                .join("checkpoint")
+                .join(format!("model-{epoch}.bpk")),
+            Err(_) => bail!("--checkpoint must be best, last or an epoch number, got `{n}`"),
+        },
+    };
+    let backend = match &args.backend {
+        Some(b) => b.parse::<BackendKind>()?,
+        None => config.backend,
+    };
+    let device = backend.device()?;
+    let preprocessing = Preprocessing::load(&args.run.join("preprocessing.json"))?;
+    match config.task {
+        Task::Segment => {
+            let network = read_json(&args.run.join("model.json"))?;
+            let class_weights = match &config.class_weights {
+                Some(ClassWeights::List(w)) => Some(w.clone()),
+                _ => None,
+            };
+            let model = load_segmenter(&network, &weights, class_weights, &device)?;
+            let data = load_seg_data(&config)?;
+            let n = preprocessing.classes.len();
+            let test = data.test;
+            let limit = config.test_limit.unwrap_or(usize::MAX).min(test.len());
+            let subset = train::split::Subset::new(test, (0..limit).collect());
+            let batcher = SegmentationBatcher::new(preprocessing.clone());
+            let e = evaluate_segmentation(&model, &subset, &batcher, n, args.batch_size, &device)?;
+            println!(
+                "{}: {} test images — mIoU {:.4}, pixel accuracy {:.2}%, loss {:.4}",
+                weights.display(),
+                e.count,
+                e.miou,
+                100.0 * e.pixel_accuracy,
+                e.loss
+            );
+            for (name, iou) in preprocessing.classes.iter().zip(&e.iou) {
+                match iou {
+                    Some(v) => println!("  {name:<12} IoU {v:.4}"),
+                    None => println!("  {name:<12} absent"),
+                }
+            }
+        }
+        Task::Classify => {
+            let network = read_json(&args.run.join("model.json"))?;
+            let model = train::load::load_classifier(&network, &weights, &device)?;
+            let data = train::setup::load_data(&config)?;
+            let limit = config.test_limit.unwrap_or(usize::MAX).min(data.test.len());
+            let subset = train::split::Subset::new(data.test, (0..limit).collect());
+            let batcher = ClassificationBatcher::new(preprocessing);
+            let e = train::evaluate::evaluate(
+                &model.network,
+                &subset,
+                &batcher,
+                args.batch_size,
+                &device,
+            )?;
+            println!(
+                "{}: {} test images — top-1 {:.2}%, top-5 {:.2}%, loss {:.4}",
+                weights.display(),
+                e.count,
+                100.0 * e.top1,
+                100.0 * e.top5,
+                e.loss
+            );
+        }
+    }
+    Ok(())
+}
