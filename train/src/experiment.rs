@@ -146,7 +146,7 @@ pub struct ExperimentConfig {
     #[serde(default = "default_dataset")]
     pub dataset: String,
     /// Input side fed to the network (default: the dataset's own size for small models, the
-    /// model's size otherwise; segmentation: the images' size, 32 for `digits-seg`).
+    /// model's size otherwise; segmentation: the images' own size).
     #[serde(default)]
     pub input_size: Option<usize>,
     /// Input channels fed to the network (default: the dataset's).

@@ -20,9 +20,6 @@ use crate::split::{Splits, Subset, split_run_data};
 pub const SMALL_INPUT: usize = 64;
 /// The base width used for small inputs (a quarter of the papers' 64).
 pub const SMALL_WIDTH: usize = 16;
-/// The default input side for `digits-seg`: half its 64 px canvas, so that the four nets train in
-/// minutes on a CPU (4x fewer pixels); `input_size: 64` trains at full resolution.
-pub const DIGITS_SEG_INPUT: usize = 32;
 
 /// The datasets and recipes of one segmentation run.
 pub struct PreparedSeg {
@@ -70,15 +67,6 @@ pub fn seg_network_config(
     })
 }
 
-/// The input side when the config names none: [`DIGITS_SEG_INPUT`] for the derived digit set, the
-/// images' own height otherwise.
-pub fn default_input_size(config: &ExperimentConfig, native: usize) -> usize {
-    match config.dataset.parse::<DatasetSpec>() {
-        Ok(DatasetSpec::DigitsSeg { .. }) => DIGITS_SEG_INPUT,
-        _ => native,
-    }
-}
-
 /// The images of a segmentation set as classification items (for preprocessing statistics).
 struct Images<'a>(&'a dyn Dataset<SegItem>);
 
@@ -110,9 +98,7 @@ pub fn prepare_segmentation(
     })?;
     let [native_c, native_h, _] = first.shape;
     let channels = config.channels.unwrap_or(native_c);
-    let size = config
-        .input_size
-        .unwrap_or(default_input_size(config, native_h));
+    let size = config.input_size.unwrap_or(native_h);
     let input = InputSpec::new(channels, size, size);
     let network = seg_network_config(config, data.classes.len(), channels, size)?;
 
