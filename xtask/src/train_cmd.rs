@@ -222,7 +222,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         resume: args.resume,
         epochs: if args.resume { args.epochs } else { None },
     };
-    if config.task == Task::Segment {
+    // A resumed run is what its folder's config.json says, whatever the flags' defaults.
+    let task = if opts.resume {
+        train::run_dir::plan_run(config.clone(), &opts)?.config.task
+    } else {
+        config.task
+    };
+    if task == Task::Segment {
         let summary = run_segmentation(config, &opts).context("training failed")?;
         println!(
             "\ndone: {} (base width {}) on {} — test mIoU {:.4}, pixel accuracy {:.2}% (best validation mIoU {:.4} at epoch {}), {} epochs in {:.0} s on {}, {:.1} training images/s",
