@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use infer::output::{Format, render, render_segmented};
+use infer::output::{Format, render};
 use infer::{
     CheckpointChoice, SegmentationRun, Segmented, TrainedRun, classify_files, files, run_task,
     segment_files,
@@ -107,7 +107,7 @@ fn run() -> anyhow::Result<bool> {
                 error: Some(error),
             });
         }
-        print!("{}", render_segmented(&results, args.format));
+        print!("{}", render(&results, args.format));
         let errors: Vec<_> = results
             .iter()
             .filter_map(|r| r.error.as_ref().map(|e| (&r.path, e)))

@@ -1,8 +1,13 @@
-//! Output formats: a readable line per file, a JSON list a script can read, or CSV rows.
+//! Output formats: a readable line per file, a JSON list a script can read, or CSV rows. One
+//! renderer serves classification and segmentation; each result type says what its rows hold.
 
 use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
 
 use crate::classify::Classified;
+use crate::segment::Segmented;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,6 +22,20 @@ pub enum Format {
     Csv,
 }
 
+/// One file's outcome, as the formats show it.
+pub trait Report: Serialize {
+    /// The CSV header line, `path` first and `error` last.
+    const CSV_HEADER: &'static str;
+    /// The input file.
+    fn path(&self) -> &Path;
+    /// Why the file could not be handled.
+    fn error(&self) -> Option<&str>;
+    /// The text after `path:` for a file that succeeded.
+    fn text(&self) -> String;
+    /// The CSV fields between `path` and `error`, one list per row, for a file that succeeded.
+    fn csv_rows(&self) -> Vec<Vec<String>>;
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -26,23 +45,16 @@ fn csv_field(s: &str) -> String {
 }
 
 /// Render `results` in `format`.
-pub fn render(results: &[Classified], format: Format) -> String {
+pub fn render<R: Report>(results: &[R], format: Format) -> String {
     let mut out = String::new();
     match format {
         Format::Text => {
             for r in results {
-                let _ = write!(out, "{}:", r.path.display());
-                match &r.error {
-                    Some(e) => {
-                        let _ = write!(out, " error: {e}");
-                    }
-                    None => {
-                        for p in &r.top {
-                            let _ = write!(out, " {} ({:.4})", p.class, p.probability);
-                        }
-                    }
-                }
-                out.push('\n');
+                let body = match r.error() {
+                    Some(e) => format!(" error: {e}"),
+                    None => r.text(),
+                };
+                let _ = writeln!(out, "{}:{body}", r.path().display());
             }
         }
         Format::Json => {
@@ -50,22 +62,19 @@ pub fn render(results: &[Classified], format: Format) -> String {
             out.push('\n');
         }
         Format::Csv => {
-            out.push_str("path,rank,class,probability,error\n");
+            out.push_str(R::CSV_HEADER);
+            out.push('\n');
+            let blanks = R::CSV_HEADER.matches(',').count() - 1;
             for r in results {
-                let path = csv_field(&r.path.display().to_string());
-                match &r.error {
+                let path = csv_field(&r.path().display().to_string());
+                match r.error() {
                     Some(e) => {
-                        let _ = writeln!(out, "{path},,,,{}", csv_field(e));
+                        let _ = writeln!(out, "{path},{}{}", ",".repeat(blanks), csv_field(e));
                     }
                     None => {
-                        for (rank, p) in r.top.iter().enumerate() {
-                            let _ = writeln!(
-                                out,
-                                "{path},{},{},{},",
-                                rank + 1,
-                                csv_field(&p.class),
-                                p.probability
-                            );
+                        for row in r.csv_rows() {
+                            let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+                            let _ = writeln!(out, "{path},{},", fields.join(","));
                         }
                     }
                 }
@@ -75,62 +84,77 @@ pub fn render(results: &[Classified], format: Format) -> String {
     out
 }
 
-/// Render segmentation `results` in `format`: text lists each file's outputs and class shares,
-/// JSON the same fields, CSV one `path,mask,overlay,class_id,class,fraction,error` row per class.
-pub fn render_segmented(results: &[crate::segment::Segmented], format: Format) -> String {
-    let mut out = String::new();
-    let shown = |p: &Option<std::path::PathBuf>| {
-        p.as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default()
-    };
-    match format {
-        Format::Text => {
-            for r in results {
-                let _ = write!(out, "{}:", r.path.display());
-                match &r.error {
-                    Some(e) => {
-                        let _ = write!(out, " error: {e}");
-                    }
-                    None => {
-                        let _ = write!(out, " {}x{}", r.size[0], r.size[1]);
-                        for s in &r.fractions {
-                            let _ = write!(out, " {} {:.2}%", s.class, 100.0 * s.fraction);
-                        }
-                        let _ = write!(out, " -> {} {}", shown(&r.mask), shown(&r.overlay));
-                    }
-                }
-                out.push('\n');
-            }
-        }
-        Format::Json => {
-            out = serde_json::to_string_pretty(results).unwrap_or_else(|_| "[]".into());
-            out.push('\n');
-        }
-        Format::Csv => {
-            out.push_str("path,mask,overlay,class_id,class,fraction,error\n");
-            for r in results {
-                let path = csv_field(&r.path.display().to_string());
-                match &r.error {
-                    Some(e) => {
-                        let _ = writeln!(out, "{path},,,,,,{}", csv_field(e));
-                    }
-                    None => {
-                        for s in &r.fractions {
-                            let _ = writeln!(
-                                out,
-                                "{path},{},{},{},{},{},",
-                                csv_field(&shown(&r.mask)),
-                                csv_field(&shown(&r.overlay)),
-                                s.id,
-                                csv_field(&s.class),
-                                s.fraction
-                            );
-                        }
-                    }
-                }
-            }
-        }
+impl Report for Classified {
+    const CSV_HEADER: &'static str = "path,rank,class,probability,error";
+
+    fn path(&self) -> &Path {
+        &self.path
     }
-    out
+
+    fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    fn text(&self) -> String {
+        self.top
+            .iter()
+            .map(|p| format!(" {} ({:.4})", p.class, p.probability))
+            .collect()
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        self.top
+            .iter()
+            .enumerate()
+            .map(|(rank, p)| {
+                vec![
+                    (rank + 1).to_string(),
+                    p.class.clone(),
+                    p.probability.to_string(),
+                ]
+            })
+            .collect()
+    }
+}
+
+fn shown(p: &Option<std::path::PathBuf>) -> String {
+    p.as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default()
+}
+
+impl Report for Segmented {
+    const CSV_HEADER: &'static str = "path,mask,overlay,class_id,class,fraction,error";
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    fn text(&self) -> String {
+        let mut out = format!(" {}x{}", self.size[0], self.size[1]);
+        for s in &self.fractions {
+            let _ = write!(out, " {} {:.2}%", s.class, 100.0 * s.fraction);
+        }
+        let _ = write!(out, " -> {} {}", shown(&self.mask), shown(&self.overlay));
+        out
+    }
+
+    fn csv_rows(&self) -> Vec<Vec<String>> {
+        self.fractions
+            .iter()
+            .map(|s| {
+                vec![
+                    shown(&self.mask),
+                    shown(&self.overlay),
+                    s.id.to_string(),
+                    s.class.clone(),
+                    s.fraction.to_string(),
+                ]
+            })
+            .collect()
+    }
 }

@@ -57,6 +57,14 @@ pub enum TrainError {
         /// What is wrong.
         problem: String,
     },
+    /// A file of a run folder is not what the run wrote (bad JSON, an unknown task …).
+    #[error("{}: {problem}", path.display())]
+    RunFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
     /// Training stopped: a non-finite loss, or an error inside Burn's learner.
     #[error("training stopped: {0}")]
     Stopped(String),

@@ -216,8 +216,8 @@ impl Default for ExperimentConfig {
 
 impl ExperimentConfig {
     /// The segmentation recipe `--task segment` starts from: U-Net on the derived digit set, Adam
-    /// (lr 2e-3, no weight decay) with cosine annealing, batch 16, 6 epochs, median-frequency class
-    /// weights (SegNet's loss), image+mask augmentation.
+    /// (lr 2e-3, no weight decay) with cosine annealing, batch 16, 12 epochs, median-frequency class
+    /// weights (SegNet's loss), image+mask augmentation. At 64 px it reaches test mIoU 0.82 (README).
     pub fn segmentation_default() -> Self {
         Self {
             task: Task::Segment,
@@ -233,7 +233,7 @@ impl ExperimentConfig {
             ),
             class_weights: Some(ClassWeights::Named("median-frequency".into())),
             batch_size: 16,
-            epochs: 6,
+            epochs: 12,
             ..Self::default()
         }
     }

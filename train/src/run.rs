@@ -2,17 +2,12 @@
 //! penalties, atomic checkpoints, `metrics.csv`, the best model by validation accuracy, one
 //! evaluation of the test split with that model, `curves.png` and `summary.json`.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use burn::data::dataloader::DataLoaderBuilder;
 use burn::module::Module;
-use burn::train::checkpoint::{
-    Checkpoint, ComposedCheckpointingStrategy, KeepLastNCheckpoints, MetricCheckpointingStrategy,
-};
-use burn::train::logger::FileMetricLogger;
+use burn::train::checkpoint::{Checkpoint, MetricCheckpointingStrategy};
 use burn::train::metric::store::{Aggregate, Direction, Split};
 use burn::train::metric::{AccuracyMetric, LearningRateMetric, LossMetric, TopKAccuracyMetric};
 use burn::train::{Learner, SupervisedTraining};
@@ -20,17 +15,17 @@ use data::ClassificationBatcher;
 use serde::Serialize;
 
 use crate::atomic::write_atomic;
-use crate::checkpoint::{AtomicCheckpointer, checkpoint_path};
+use crate::checkpoint::checkpoint_path;
 use crate::classifier::Classifier;
 use crate::confusion_plot::plot_confusion;
 use crate::curves::plot_curves;
 use crate::error::TrainError;
 use crate::evaluate::{Evaluation, evaluate_with_confusion};
+use crate::learning::{configure_training, data_loaders};
 use crate::metrics_csv::MetricsTable;
-use crate::recorder::{EpochRecorder, RecorderState};
+use crate::recorder::RecorderState;
 use crate::segmentation::ConfusionMatrix;
 
-use crate::renderer::PlainRenderer;
 use crate::run_dir::{RunOptions, checkpoint_dir, config_path, plan_run};
 use crate::schedule::Scheduler;
 use crate::setup::{load_data, prepare};
@@ -66,6 +61,9 @@ pub struct RunSummary {
     pub parameters: usize,
     /// Wall time of this invocation (data loading, training, evaluation).
     pub wall_seconds: f64,
+    /// Pictures that could not be drawn (the run itself is complete).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Train a classifier as `config` describes; see [`crate::run_dir`] for the folder it writes.
@@ -112,67 +110,33 @@ pub fn run_classification(
     let optimizer = config.optimizer.init()?;
 
     let batcher = ClassificationBatcher::new(prepared.preprocessing.clone());
-    let loader_train = DataLoaderBuilder::new(batcher.clone())
-        .batch_size(config.batch_size)
-        .shuffle(config.seed)
-        .num_workers(config.num_workers)
-        .build(prepared.train);
-    let loader_valid = DataLoaderBuilder::new(batcher.clone())
-        .batch_size(config.batch_size)
-        .num_workers(config.num_workers)
-        .build(prepared.valid);
-
-    let csv = dir.join("metrics.csv");
-    let state = recorder_state(&csv, start_epoch)?;
-    let interactive = std::io::stdout().is_terminal();
-    let training = SupervisedTraining::new(&dir, loader_train, loader_valid);
-    let recorder = EpochRecorder::new(
-        state.clone(),
-        csv.clone(),
-        training.interrupter(),
-        !interactive,
-    );
-    let ckpt = checkpoint_dir(&dir);
-    let mut training = training
+    let (loader_train, loader_valid) =
+        data_loaders(batcher.clone(), &config, prepared.train, prepared.valid);
+    let state = recorder_state(&dir.join("metrics.csv"), start_epoch)?;
+    let training = SupervisedTraining::new(&dir, loader_train, loader_valid)
         .metrics((
             AccuracyMetric::new(),
             LossMetric::new(),
             TopKAccuracyMetric::new(5),
         ))
-        .metric_train_numeric(LearningRateMetric::new())
-        .with_custom_checkpointers(
-            AtomicCheckpointer::new(&ckpt, "model"),
-            AtomicCheckpointer::new(&ckpt, "optim"),
-            AtomicCheckpointer::new(&ckpt, "scheduler"),
-        )
-        .with_checkpointing_strategy(
-            ComposedCheckpointingStrategy::builder()
-                .add(KeepLastNCheckpoints::new(2))
-                .add(MetricCheckpointingStrategy::new(
-                    &AccuracyMetric::new(),
-                    Aggregate::Mean,
-                    Direction::Highest,
-                    Split::Valid,
-                ))
-                .build(),
-        )
-        .with_metric_logger(FileMetricLogger::new(dir.clone()))
-        .with_metric_logger(recorder)
-        .num_epochs(config.epochs);
-    if !interactive {
-        training = training.renderer(Box::new(PlainRenderer::new(Duration::from_secs(15))));
-    }
-    if start_epoch > 0 {
-        training = training.checkpoint(start_epoch);
-    }
+        .metric_train_numeric(LearningRateMetric::new());
+    let best_by = MetricCheckpointingStrategy::new(
+        &AccuracyMetric::new(),
+        Aggregate::Mean,
+        Direction::Highest,
+        Split::Valid,
+    );
+    let training = configure_training(training, &dir, &state, best_by, config.epochs, start_epoch);
     let result = training.launch(Learner::new(classifier, optimizer, scheduler));
 
+    let mut warnings = Vec::new();
     let table = finish_launch(
         &dir,
         &state,
         result.error.map(|e| e.to_string()),
         result.interrupted.map(|i| format!("{i:?}")),
         result.model,
+        &mut warnings,
     )?;
     let (best_epoch, best_valid_accuracy) = keep_best(&dir, &table, |r| r.top1)?;
 
@@ -184,17 +148,20 @@ pub fn run_classification(
         config.batch_size,
         &config,
     )?;
-    plot_confusion(
-        &matrix,
-        &batcher.preprocessing.classes,
-        &format!(
-            "{} on {} test split: top-1 {:.2} %",
-            config.model,
-            prepared.dataset_name,
-            100.0 * test.top1
+    draw(
+        plot_confusion(
+            &matrix,
+            &batcher.preprocessing.classes,
+            &format!(
+                "{} on {} test split: top-1 {:.2} %",
+                config.model,
+                prepared.dataset_name,
+                100.0 * test.top1
+            ),
+            &dir.join("confusion.png"),
         ),
-        &dir.join("confusion.png"),
-    )?;
+        &mut warnings,
+    );
     let (epochs, train_images_per_second) = train_speed(&table);
     let summary = RunSummary {
         run_dir: dir.display().to_string(),
@@ -211,6 +178,7 @@ pub fn run_classification(
         train_images_per_second,
         parameters,
         wall_seconds: started.elapsed().as_secs_f64(),
+        warnings,
     };
     save_json(&dir.join("summary.json"), &summary)?;
     Ok(summary)
@@ -279,6 +247,15 @@ pub(crate) fn recorder_state(
     })))
 }
 
+/// Keep the outcome of drawing one of the run's pictures: a failure (no font, an unwritable file)
+/// must not lose a trained run, so it is printed and kept in `warnings` for `summary.json`.
+pub(crate) fn draw(result: Result<(), TrainError>, warnings: &mut Vec<String>) {
+    if let Err(e) = result {
+        eprintln!("warning: {e}");
+        warnings.push(e.to_string());
+    }
+}
+
 /// After the learner returns: draw the curves, report a stop, write `last.bpk`.
 pub(crate) fn finish_launch<M: Module>(
     dir: &Path,
@@ -286,11 +263,12 @@ pub(crate) fn finish_launch<M: Module>(
     error: Option<String>,
     interrupted: Option<String>,
     model: M,
+    warnings: &mut Vec<String>,
 ) -> Result<MetricsTable, TrainError> {
     let table = state.lock().map(|s| s.table.clone()).unwrap_or_default();
     let non_finite = state.lock().ok().and_then(|s| s.non_finite.clone());
     if !table.rows.is_empty() {
-        plot_curves(&table, &dir.join("curves.png"))?;
+        draw(plot_curves(&table, &dir.join("curves.png")), warnings);
     }
     if let Some(message) = non_finite {
         return Err(TrainError::Stopped(message));

@@ -1,6 +1,7 @@
 //! A segmentation run end to end through `run_segmentation` (Burn's learner, our metrics): a tiny
 //! U-Net learns a segmentation folder of synthetic scenes to mIoU ≈ 1 on held-out scenes; every
-//! output is written, `metrics.csv` carries the mIoU, and the run resumes to more epochs.
+//! output is written, `metrics.csv` carries the mIoU, the run resumes to more epochs, and a picture
+//! that cannot be drawn does not lose the run.
 
 use std::path::{Path, PathBuf};
 
@@ -84,10 +85,22 @@ fn tiny_unet_learns_the_scenes_and_the_run_resumes() {
     let first = table.split("train").next().expect("row");
     assert!(first.miou < last.miou, "mIoU did not improve");
 
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+
+    // A picture that cannot be drawn (here: a folder in the way) is a warning, not a lost run.
+    for picture in ["curves.png", "confusion.png"] {
+        std::fs::remove_file(run.join(picture)).expect("remove picture");
+        std::fs::create_dir(run.join(picture)).expect("folder in the way");
+    }
     let resumed = run_segmentation(config(&data, 60), &opts(true, Some(62))).expect("resume");
     assert_eq!(resumed.epochs, 62);
     let table = MetricsTable::load(&run.join("metrics.csv")).expect("table");
     assert_eq!(table.split("train").count(), 62);
+    assert_eq!(resumed.warnings.len(), 2, "{:?}", resumed.warnings);
+    assert!(resumed.warnings[0].contains("curves.png"));
+    assert!(resumed.warnings[1].contains("confusion.png"));
+    let saved = std::fs::read_to_string(run.join("summary.json")).expect("summary");
+    assert!(saved.contains("\"warnings\""), "{saved}");
 }
 
 #[test]

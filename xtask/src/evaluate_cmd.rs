@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
 use data::{ClassificationBatcher, Preprocessing, SegmentationBatcher};
 use model::backend::BackendKind;
 use train::experiment::ClassWeights;
+use train::run_files::{CheckpointChoice, check_run_dir, read_json};
 use train::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
 use train::segmentation::setup::load_seg_data;
 use train::{ExperimentConfig, Task};
@@ -20,7 +20,7 @@ pub struct EvaluateArgs {
     run: PathBuf,
     /// Weights: best, last, or an epoch number.
     #[arg(long, default_value = "best")]
-    checkpoint: String,
+    checkpoint: CheckpointChoice,
     /// flex | ndarray | wgpu (default: the run's backend)
     #[arg(long)]
     backend: Option<String>,
@@ -29,25 +29,10 @@ pub struct EvaluateArgs {
     batch_size: usize,
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> anyhow::Result<T> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{}: not a valid run file", path.display()))
-}
-
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
+    check_run_dir(&args.run)?;
     let config = ExperimentConfig::load(&args.run.join("config.json"))?;
-    let weights = match args.checkpoint.as_str() {
-        "best" => args.run.join("best.bpk"),
-        "last" => args.run.join("last.bpk"),
-        n => match n.parse::<usize>() {
-            Ok(epoch) => args
-                .run
-                .join("checkpoint")
-                .join(format!("model-{epoch}.bpk")),
-            Err(_) => bail!("--checkpoint must be best, last or an epoch number, got `{n}`"),
-        },
-    };
+    let weights = args.checkpoint.existing_path(&args.run)?;
     let backend = match &args.backend {
         Some(b) => b.parse::<BackendKind>()?,
         None => config.backend,

@@ -3,15 +3,8 @@
 //! accuracy and mIoU per epoch in `metrics.csv`; the best model by validation mIoU evaluated once on
 //! the test split (`summary.json` with per-class IoU, `confusion.png`).
 
-use std::io::IsTerminal;
-use std::time::Duration;
-
-use burn::data::dataloader::DataLoaderBuilder;
 use burn::data::dataset::Dataset;
-use burn::train::checkpoint::{
-    ComposedCheckpointingStrategy, KeepLastNCheckpoints, MetricCheckpointingStrategy,
-};
-use burn::train::logger::FileMetricLogger;
+use burn::train::checkpoint::MetricCheckpointingStrategy;
 use burn::train::metric::store::{Aggregate, Direction, Split};
 use burn::train::metric::{LearningRateMetric, LossMetric};
 use burn::train::{Learner, SupervisedTraining};
@@ -19,16 +12,14 @@ use data::SegmentationBatcher;
 use serde::Serialize;
 
 use crate::atomic::write_atomic;
-use crate::checkpoint::AtomicCheckpointer;
 use crate::confusion_plot::plot_confusion;
 use crate::error::TrainError;
 use crate::experiment::ClassWeights;
-use crate::recorder::EpochRecorder;
-use crate::renderer::PlainRenderer;
+use crate::learning::{configure_training, data_loaders};
 use crate::run::{
-    RunStart, begin_run, finish_launch, keep_best, recorder_state, save_json, train_speed,
+    RunStart, begin_run, draw, finish_launch, keep_best, recorder_state, save_json, train_speed,
 };
-use crate::run_dir::{RunOptions, checkpoint_dir, config_path};
+use crate::run_dir::{RunOptions, config_path};
 use crate::schedule::Scheduler;
 use crate::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
 use crate::segmentation::metric::SegmentationMetric;
@@ -70,6 +61,9 @@ pub struct SegRunSummary {
     pub parameters: usize,
     /// Wall time of this invocation (data loading, training, evaluation).
     pub wall_seconds: f64,
+    /// Pictures that could not be drawn (the run itself is complete).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Train a segmentation network as `config` describes (its `task` is `segment`).
@@ -137,62 +131,33 @@ pub fn run_segmentation(
     let optimizer = config.optimizer.init()?;
 
     let batcher = SegmentationBatcher::new(prepared.preprocessing.clone());
-    let loader_train = DataLoaderBuilder::new(batcher.clone())
-        .batch_size(config.batch_size)
-        .shuffle(config.seed)
-        .num_workers(config.num_workers)
-        .build(prepared.train);
-    let loader_valid = DataLoaderBuilder::new(batcher.clone())
-        .batch_size(config.batch_size)
-        .num_workers(config.num_workers)
-        .build(prepared.valid);
-
-    let csv = dir.join("metrics.csv");
-    let state = recorder_state(&csv, start_epoch)?;
-    let interactive = std::io::stdout().is_terminal();
-    let training = SupervisedTraining::new(&dir, loader_train, loader_valid);
-    let recorder = EpochRecorder::new(state.clone(), csv, training.interrupter(), !interactive);
-    let ckpt = checkpoint_dir(&dir);
+    let (loader_train, loader_valid) =
+        data_loaders(batcher.clone(), &config, prepared.train, prepared.valid);
+    let state = recorder_state(&dir.join("metrics.csv"), start_epoch)?;
     let n = classes.len();
-    let mut training = training
+    let training = SupervisedTraining::new(&dir, loader_train, loader_valid)
         .metrics((
             LossMetric::new(),
             SegmentationMetric::pixel_accuracy(n),
             SegmentationMetric::mean_iou(n),
         ))
-        .metric_train_numeric(LearningRateMetric::new())
-        .with_custom_checkpointers(
-            AtomicCheckpointer::new(&ckpt, "model"),
-            AtomicCheckpointer::new(&ckpt, "optim"),
-            AtomicCheckpointer::new(&ckpt, "scheduler"),
-        )
-        .with_checkpointing_strategy(
-            ComposedCheckpointingStrategy::builder()
-                .add(KeepLastNCheckpoints::new(2))
-                .add(MetricCheckpointingStrategy::new(
-                    &SegmentationMetric::mean_iou(n),
-                    Aggregate::Mean,
-                    Direction::Highest,
-                    Split::Valid,
-                ))
-                .build(),
-        )
-        .with_metric_logger(FileMetricLogger::new(dir.clone()))
-        .with_metric_logger(recorder)
-        .num_epochs(config.epochs);
-    if !interactive {
-        training = training.renderer(Box::new(PlainRenderer::new(Duration::from_secs(15))));
-    }
-    if start_epoch > 0 {
-        training = training.checkpoint(start_epoch);
-    }
+        .metric_train_numeric(LearningRateMetric::new());
+    let best_by = MetricCheckpointingStrategy::new(
+        &SegmentationMetric::mean_iou(n),
+        Aggregate::Mean,
+        Direction::Highest,
+        Split::Valid,
+    );
+    let training = configure_training(training, &dir, &state, best_by, config.epochs, start_epoch);
     let result = training.launch(Learner::new(segmenter, optimizer, scheduler));
+    let mut warnings = Vec::new();
     let table = finish_launch(
         &dir,
         &state,
         result.error.map(|e| e.to_string()),
         result.interrupted.map(|i| format!("{i:?}")),
         result.model,
+        &mut warnings,
     )?;
     let (best_epoch, best_valid_miou) = keep_best(&dir, &table, |r| r.miou)?;
 
@@ -211,15 +176,18 @@ pub fn run_segmentation(
         config.batch_size.max(64),
         &eval_device,
     )?;
-    plot_confusion(
-        &test.matrix,
-        &classes,
-        &format!(
-            "{} on {} test split: mIoU {:.3}",
-            config.model, prepared.dataset_name, test.miou
+    draw(
+        plot_confusion(
+            &test.matrix,
+            &classes,
+            &format!(
+                "{} on {} test split: mIoU {:.3}",
+                config.model, prepared.dataset_name, test.miou
+            ),
+            &dir.join("confusion.png"),
         ),
-        &dir.join("confusion.png"),
-    )?;
+        &mut warnings,
+    );
     let (epochs, train_images_per_second) = train_speed(&table);
     let summary = SegRunSummary {
         run_dir: dir.display().to_string(),
@@ -242,6 +210,7 @@ pub fn run_segmentation(
         train_images_per_second,
         parameters,
         wall_seconds: started.elapsed().as_secs_f64(),
+        warnings,
     };
     save_json(&dir.join("summary.json"), &summary)?;
     Ok(summary)

@@ -1,0 +1,96 @@
+//! What classification and segmentation runs attach alike to Burn's `SupervisedTraining`: the data
+//! loaders, the atomic checkpointers, the checkpoints kept (the last two and the best by a
+//! validation metric), the loggers (`metrics.csv` included), the renderer and the resume point.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use burn::data::dataloader::batcher::Batcher;
+use burn::data::dataloader::{DataLoader, DataLoaderBuilder};
+use burn::data::dataset::Dataset;
+use burn::train::checkpoint::{
+    ComposedCheckpointingStrategy, KeepLastNCheckpoints, MetricCheckpointingStrategy,
+};
+use burn::train::logger::FileMetricLogger;
+use burn::train::{LearnerModel, SupervisedTraining};
+
+use crate::ExperimentConfig;
+use crate::checkpoint::AtomicCheckpointer;
+use crate::recorder::{EpochRecorder, RecorderState};
+use crate::renderer::PlainRenderer;
+use crate::run_dir::checkpoint_dir;
+
+/// The training loader (shuffled with the run's seed) and the validation loader of a run.
+pub(crate) type Loaders<O> = (Arc<dyn DataLoader<O>>, Arc<dyn DataLoader<O>>);
+
+/// Loaders over `train` and `valid` with the run's batch size, seed and worker count.
+pub(crate) fn data_loaders<I, O, Bt, DT, DV>(
+    batcher: Bt,
+    config: &ExperimentConfig,
+    train: DT,
+    valid: DV,
+) -> Loaders<O>
+where
+    I: Send + Sync + Clone + std::fmt::Debug + 'static,
+    O: Send + Clone + std::fmt::Debug + 'static,
+    Bt: Batcher<I, O> + Clone + 'static,
+    DT: Dataset<I> + 'static,
+    DV: Dataset<I> + 'static,
+{
+    let loader_train = DataLoaderBuilder::new(batcher.clone())
+        .batch_size(config.batch_size)
+        .shuffle(config.seed)
+        .num_workers(config.num_workers)
+        .build(train);
+    let loader_valid = DataLoaderBuilder::new(batcher)
+        .batch_size(config.batch_size)
+        .num_workers(config.num_workers)
+        .build(valid);
+    (loader_train, loader_valid)
+}
+
+/// Attach to `training` (its metrics already registered) the parts every run shares: atomic
+/// checkpointers in `dir/checkpoint`, keeping the last two epochs and the best by `best_by`, the
+/// file logger and our `metrics.csv` recorder, a plain renderer when stdout is not a terminal,
+/// `epochs` in all and, when `start_epoch > 0`, the checkpoint to resume from.
+pub(crate) fn configure_training<M: LearnerModel>(
+    training: SupervisedTraining<M>,
+    dir: &Path,
+    state: &Arc<Mutex<RecorderState>>,
+    best_by: MetricCheckpointingStrategy,
+    epochs: usize,
+    start_epoch: usize,
+) -> SupervisedTraining<M> {
+    let interactive = std::io::stdout().is_terminal();
+    let recorder = EpochRecorder::new(
+        state.clone(),
+        dir.join("metrics.csv"),
+        training.interrupter(),
+        !interactive,
+    );
+    let ckpt = checkpoint_dir(dir);
+    let mut training = training
+        .with_custom_checkpointers(
+            AtomicCheckpointer::new(&ckpt, "model"),
+            AtomicCheckpointer::new(&ckpt, "optim"),
+            AtomicCheckpointer::new(&ckpt, "scheduler"),
+        )
+        .with_checkpointing_strategy(
+            ComposedCheckpointingStrategy::builder()
+                .add(KeepLastNCheckpoints::new(2))
+                .add(best_by)
+                .build(),
+        )
+        .with_metric_logger(FileMetricLogger::new(dir))
+        .with_metric_logger(recorder)
+        .num_epochs(epochs);
+    if !interactive {
+        training = training.renderer(Box::new(PlainRenderer::new(Duration::from_secs(15))));
+    }
+    if start_epoch > 0 {
+        training = training.checkpoint(start_epoch);
+    }
+    training
+}
