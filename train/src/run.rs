@@ -76,13 +76,11 @@ pub fn run_classification(
         config,
         start_epoch,
         started,
+        device,
     } = begin_run(config, opts)?;
-
-    let device = config.backend.autodiff_device()?;
-    device.seed(config.seed);
     let data = load_data(&config)?;
-    let pre_path = dir.join("preprocessing.json");
-    let saved_pre = (start_epoch > 0 && pre_path.is_file()).then_some(pre_path.as_path());
+    let (pre_path, saved_pre) = preprocessing_file(&dir, start_epoch);
+    let saved_pre = saved_pre.as_deref();
     let prepared = prepare(&config, data, saved_pre, start_epoch)?;
     prepared.preprocessing.save(&pre_path)?;
     save_json(&dir.join("model.json"), &prepared.network)?;
@@ -198,12 +196,21 @@ fn test_best(
     evaluate_with_confusion(&best.network, test, batcher, batch_size.max(256), &device)
 }
 
-/// A run folder made ready: the resolved config written, the first epoch to train known.
+/// A run folder made ready: the resolved config written, the first epoch to train known, the
+/// training device created and seeded.
 pub(crate) struct RunStart {
     pub dir: PathBuf,
     pub config: crate::ExperimentConfig,
     pub start_epoch: usize,
     pub started: Instant,
+    pub device: burn::tensor::Device,
+}
+
+/// The run's `preprocessing.json`, and the same path when a resumed run must reuse it.
+pub(crate) fn preprocessing_file(dir: &Path, start_epoch: usize) -> (PathBuf, Option<PathBuf>) {
+    let path = dir.join("preprocessing.json");
+    let saved = (start_epoch > 0 && path.is_file()).then(|| path.clone());
+    (path, saved)
 }
 
 /// Plan the run folder (new or resumed), validate and write `config.json`.
@@ -222,11 +229,14 @@ pub(crate) fn begin_run(
     } else {
         println!("run folder {}", dir.display());
     }
+    let device = config.backend.autodiff_device()?;
+    device.seed(config.seed);
     Ok(RunStart {
         dir,
         config,
         start_epoch,
         started,
+        device,
     })
 }
 

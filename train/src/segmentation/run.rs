@@ -17,7 +17,8 @@ use crate::error::TrainError;
 use crate::experiment::ClassWeights;
 use crate::learning::{configure_training, data_loaders};
 use crate::run::{
-    RunStart, begin_run, draw, finish_launch, keep_best, recorder_state, save_json, train_speed,
+    RunStart, begin_run, draw, finish_launch, keep_best, preprocessing_file, recorder_state,
+    save_json, train_speed,
 };
 use crate::run_dir::{RunOptions, config_path};
 use crate::schedule::Scheduler;
@@ -76,12 +77,11 @@ pub fn run_segmentation(
         config,
         start_epoch,
         started,
+        device,
     } = begin_run(config, opts)?;
-    let device = config.backend.autodiff_device()?;
-    device.seed(config.seed);
     let data = load_seg_data(&config)?;
-    let pre_path = dir.join("preprocessing.json");
-    let saved_pre = (start_epoch > 0 && pre_path.is_file()).then_some(pre_path.as_path());
+    let (pre_path, saved_pre) = preprocessing_file(&dir, start_epoch);
+    let saved_pre = saved_pre.as_deref();
     let prepared = prepare_segmentation(&config, data, saved_pre, start_epoch)?;
     prepared.preprocessing.save(&pre_path)?;
     save_json(&dir.join("model.json"), &prepared.network)?;
