@@ -14,6 +14,7 @@
 //! pool 192×13×13 → conv3-5 256×13×13 → pool 256×6×6 → 9216 → 4096 → 4096 → classes. Dropout 0.5
 //! precedes both hidden fully connected layers.
 
+use crate::ops;
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::Conv2d;
@@ -171,7 +172,7 @@ impl AlexNet {
     pub fn forward_traced(&self, mut x: Tensor<4>, tr: &mut Trace) -> Tensor<2> {
         for (i, conv) in self.conv.iter().enumerate() {
             let n = i + 1;
-            x = tr.conv(&format!("conv{n}"), conv, conv.forward(x));
+            x = tr.conv(&format!("conv{n}"), conv, ops::conv2d(conv, x));
             x = tr.op(&format!("relu{n}"), "ReLU", relu(x));
             if let (Some(lrn), true) = (&self.lrn, n <= 2) {
                 x = tr.op(&format!("lrn{n}"), "LocalResponseNorm", lrn.forward(x));

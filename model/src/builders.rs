@@ -2,6 +2,7 @@
 //! initialisation, and the convolution → batch norm → ReLU unit that VGG-BN, GoogLeNet and the
 //! segmentation nets repeat.
 
+use crate::ops::{self, Then};
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
@@ -120,12 +121,15 @@ impl ConvBnRelu {
     /// Forward pass, recording `conv`, `bn` and `relu` rows under `name`.
     pub fn forward_traced(&self, x: Tensor<4>, name: &str, tr: &mut Trace) -> Tensor<4> {
         tr.scope(name, |tr| {
-            let x = tr.conv("conv", &self.conv, self.conv.forward(x));
-            let x = match &self.bn {
-                Some(bn) => tr.batch_norm("bn", bn, bn.forward(x)),
-                None => x,
-            };
-            tr.op("relu", "ReLU", relu(x))
+            let x = tr.conv("conv", &self.conv, ops::conv2d(&self.conv, x));
+            match &self.bn {
+                Some(bn) => {
+                    // Batch norm and ReLU in one fused operation; both rows are still traced.
+                    let x = tr.batch_norm("bn", bn, ops::batch_norm(bn, x, Then::Relu));
+                    tr.op("relu", "ReLU", x)
+                }
+                None => tr.op("relu", "ReLU", relu(x)),
+            }
         })
     }
 }

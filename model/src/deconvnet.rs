@@ -9,6 +9,7 @@
 //! 7×7 valid convolution on a 224 px input (pool5 is 7×7); here fc6 and its mirror are 3×3 with
 //! padding so any input size works (zero-padded to a multiple of 32, scores cropped back).
 
+use crate::ops::{self, Then};
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, ConvTranspose2d, ConvTranspose2dConfig};
@@ -67,10 +68,10 @@ impl DeconvBnRelu {
                 "ConvTranspose2d",
                 &self.deconv,
                 0,
-                self.deconv.forward(x),
+                ops::conv_transpose2d(&self.deconv, x),
             );
-            let x = tr.batch_norm("bn", &self.bn, self.bn.forward(x));
-            tr.op("relu", "ReLU", relu(x))
+            let x = tr.batch_norm("bn", &self.bn, ops::batch_norm(&self.bn, x, Then::Relu));
+            tr.op("relu", "ReLU", x)
         })
     }
 }
@@ -132,8 +133,8 @@ impl DeconvNet {
         let Some(pool5) = stages.last().map(|s| s.pooled.clone()) else {
             unreachable!("the encoder has five stages")
         };
-        let x = relu(tr.conv("fc6", &self.fc6, self.fc6.forward(pool5)));
-        let x = relu(tr.conv("fc7", &self.fc7, self.fc7.forward(x)));
+        let x = relu(tr.conv("fc6", &self.fc6, ops::conv2d(&self.fc6, pool5)));
+        let x = relu(tr.conv("fc7", &self.fc7, ops::conv2d(&self.fc7, x)));
         let mut x = self.deconv_fc6.forward_traced(x, "deconv_fc6", tr);
         for (d, stage) in self.decoder.iter().enumerate() {
             let Some(skip) = stages.pop() else {
@@ -145,6 +146,10 @@ impl DeconvNet {
                 x = u.forward_traced(x, &format!("deconv{}.{}", d + 1, i + 1), tr);
             }
         }
-        crop(tr.conv("head", &self.head, self.head.forward(x)), h, w)
+        crop(
+            tr.conv("head", &self.head, ops::conv2d(&self.head, x)),
+            h,
+            w,
+        )
     }
 }

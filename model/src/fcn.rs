@@ -9,6 +9,7 @@
 //! interpolation, as in the paper. Sizes are exact because inputs are zero-padded to a multiple of 32
 //! (then cropped) instead of the paper's 100-pixel padding and crop layers.
 
+use crate::ops;
 use burn::config::Config;
 use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, ConvTranspose2d, ConvTranspose2dConfig};
@@ -127,28 +128,40 @@ impl Fcn {
         let (x, _) = pad_to_multiple(x, 32);
         let stages = self.encoder.forward_traced(x, tr);
         let pool5 = stages[4].pooled.clone();
-        let x = tr.conv("fc6", &self.fc6, self.fc6.forward(pool5));
+        let x = tr.conv("fc6", &self.fc6, ops::conv2d(&self.fc6, pool5));
         let x = self.dropout.forward(relu(x));
-        let x = tr.conv("fc7", &self.fc7, self.fc7.forward(x));
+        let x = tr.conv("fc7", &self.fc7, ops::conv2d(&self.fc7, x));
         let x = self.dropout.forward(relu(x));
-        let mut s = tr.conv("score", &self.score, self.score.forward(x));
+        let mut s = tr.conv("score", &self.score, ops::conv2d(&self.score, x));
         if let (Some(p4), Some(p3), Some(u_a), Some(u_b)) = (
             &self.score_pool4,
             &self.score_pool3,
             &self.up2_a,
             &self.up2_b,
         ) {
-            s = tr.module("up2_a", "ConvTranspose2d", u_a, 0, u_a.forward(s));
-            s = s + tr.conv("score_pool4", p4, p4.forward(stages[3].pooled.clone()));
-            s = tr.module("up2_b", "ConvTranspose2d", u_b, 0, u_b.forward(s));
-            s = s + tr.conv("score_pool3", p3, p3.forward(stages[2].pooled.clone()));
+            s = tr.module(
+                "up2_a",
+                "ConvTranspose2d",
+                u_a,
+                0,
+                ops::conv_transpose2d(u_a, s),
+            );
+            s = s + tr.conv("score_pool4", p4, ops::conv2d(p4, stages[3].pooled.clone()));
+            s = tr.module(
+                "up2_b",
+                "ConvTranspose2d",
+                u_b,
+                0,
+                ops::conv_transpose2d(u_b, s),
+            );
+            s = s + tr.conv("score_pool3", p3, ops::conv2d(p3, stages[2].pooled.clone()));
         }
         let s = tr.module(
             "up_final",
             "ConvTranspose2d",
             &self.up_final,
             0,
-            self.up_final.forward(s),
+            ops::conv_transpose2d(&self.up_final, s),
         );
         crop(s, h, w)
     }

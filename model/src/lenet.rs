@@ -18,6 +18,7 @@
 //! Both use full C3 connectivity and a linear output layer instead of the paper's sparse C3 table
 //! and RBF units, as every modern re-implementation does.
 
+use crate::ops;
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::Linear;
@@ -158,10 +159,10 @@ impl LeNet5 {
     /// Forward pass recording every layer into `tr`.
     pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<2> {
         let act = self.activation;
-        let x = tr.conv("c1", &self.conv1, self.conv1.forward(x));
+        let x = tr.conv("c1", &self.conv1, ops::conv2d(&self.conv1, x));
         let x = tr.op("c1_act", act.name(), act.apply(x));
         let x = self.pool(x, tr, "s2");
-        let x = tr.conv("c3", &self.conv2, self.conv2.forward(x));
+        let x = tr.conv("c3", &self.conv2, ops::conv2d(&self.conv2, x));
         let x = tr.op("c3_act", act.name(), act.apply(x));
         let x = self.pool(x, tr, "s4");
         let x = tr.op("flatten", "Flatten", x.flatten(1, 3));

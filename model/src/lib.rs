@@ -19,6 +19,7 @@
 pub mod alexnet;
 pub mod backend;
 pub mod builders;
+pub mod cpu;
 pub mod deconvnet;
 pub mod error;
 pub mod fcn;
@@ -28,6 +29,7 @@ pub mod init;
 pub mod layers;
 pub mod lenet;
 pub mod network;
+pub mod ops;
 pub mod params;
 pub mod registry;
 pub mod resnet;

@@ -20,11 +20,11 @@
 //! table quotes option A, identity with zero padding, hence ResNet-20's 0.27 M).
 //! Initialisation follows torchvision: He fan-out for convolutions, γ = 1, β = 0.
 
+use crate::ops::{self, Then};
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::Conv2d;
 use burn::nn::{BatchNorm, BatchNormConfig, Linear};
-use burn::tensor::activation::relu;
 use burn::tensor::module::adaptive_avg_pool2d;
 use burn::tensor::{Device, Tensor};
 
@@ -189,9 +189,10 @@ impl ResNet {
 
     /// Forward pass recording every layer into `tr`.
     pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<2> {
-        let x = tr.conv("conv1", &self.stem, self.stem.forward(x));
-        let x = tr.batch_norm("bn1", &self.stem_bn, self.stem_bn.forward(x));
-        let mut x = tr.op("relu", "ReLU", relu(x));
+        let x = tr.conv("conv1", &self.stem, ops::conv2d(&self.stem, x));
+        let x = ops::batch_norm(&self.stem_bn, x, Then::Relu);
+        let x = tr.batch_norm("bn1", &self.stem_bn, x);
+        let mut x = tr.op("relu", "ReLU", x);
         if self.stem_pool {
             x = tr.op("maxpool", "MaxPool2d", max_pool(x, 3, 2, 1, false));
         }

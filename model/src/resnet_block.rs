@@ -7,11 +7,11 @@
 use burn::module::Module;
 use burn::nn::conv::Conv2d;
 use burn::nn::{BatchNorm, BatchNormConfig, Initializer};
-use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
 use crate::builders::ConvSpec;
 use crate::init::InitScheme;
+use crate::ops::{self, Then};
 use crate::trace::Trace;
 
 /// Convolution followed by batch normalisation (no activation).
@@ -34,9 +34,34 @@ impl ConvBn {
         self.bn.gamma = Initializer::Zeros.init([channels], device);
     }
 
-    fn forward_traced(&self, x: Tensor<4>, conv: &str, bn: &str, tr: &mut Trace) -> Tensor<4> {
-        let x = tr.conv(conv, &self.conv, self.conv.forward(x));
-        tr.batch_norm(bn, &self.bn, self.bn.forward(x))
+    /// `then(bn(conv(x)))`, recording `conv` and `bn` rows.
+    fn forward_traced(
+        &self,
+        x: Tensor<4>,
+        then: Then,
+        conv: &str,
+        bn: &str,
+        tr: &mut Trace,
+    ) -> Tensor<4> {
+        let x = tr.conv(conv, &self.conv, ops::conv2d(&self.conv, x));
+        tr.batch_norm(bn, &self.bn, ops::batch_norm(&self.bn, x, then))
+    }
+
+    /// `relu(bn(conv(x)) + residual)`, recording `conv` and `bn` rows.
+    fn forward_add_relu(
+        &self,
+        x: Tensor<4>,
+        residual: Tensor<4>,
+        conv: &str,
+        bn: &str,
+        tr: &mut Trace,
+    ) -> Tensor<4> {
+        let x = tr.conv(conv, &self.conv, ops::conv2d(&self.conv, x));
+        tr.batch_norm(
+            bn,
+            &self.bn,
+            ops::batch_norm_add(&self.bn, x, residual, Then::Relu),
+        )
     }
 }
 
@@ -114,18 +139,24 @@ impl ResidualBlock {
     /// relu(F(x) + shortcut(x)).
     pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
         let identity = match &self.shortcut {
-            Some(proj) => proj.forward_traced(x.clone(), "downsample.0", "downsample.1", tr),
+            Some(proj) => {
+                proj.forward_traced(x.clone(), Then::Nothing, "downsample.0", "downsample.1", tr)
+            }
             None => x.clone(),
         };
         let last = self.layers.len();
         let mut y = x;
         for (i, unit) in self.layers.iter().enumerate() {
             let n = i + 1;
-            y = unit.forward_traced(y, &format!("conv{n}"), &format!("bn{n}"), tr);
+            let (conv, bn) = (format!("conv{n}"), format!("bn{n}"));
             if n < last {
-                y = tr.op(&format!("relu{n}"), "ReLU", relu(y));
+                y = unit.forward_traced(y, Then::Relu, &conv, &bn, tr);
+                y = tr.op(&format!("relu{n}"), "ReLU", y);
+            } else {
+                // The last batch norm, the shortcut's addition and the ReLU in one operation.
+                y = unit.forward_add_relu(y, identity.clone(), &conv, &bn, tr);
             }
         }
-        tr.op("add_relu", "Add+ReLU", relu(y + identity))
+        tr.op("add_relu", "Add+ReLU", y)
     }
 }

@@ -9,6 +9,7 @@
 //! `base_width` (64 in the paper) and `stages` (5) scale it down for 28–64 px images; inputs whose
 //! sides are not multiples of 2^stages are zero-padded and the scores cropped back.
 
+use crate::ops;
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::Conv2d;
@@ -109,6 +110,10 @@ impl SegNet {
                 x = u.forward_traced(x, &format!("decoder{}.{}", d + 1, i + 1), tr);
             }
         }
-        crop(tr.conv("head", &self.head, self.head.forward(x)), h, w)
+        crop(
+            tr.conv("head", &self.head, ops::conv2d(&self.head, x)),
+            h,
+            w,
+        )
     }
 }

@@ -10,6 +10,7 @@
 //! zero-padded on the bottom/right and the scores cropped back. The paper's network is `depth` 4,
 //! `base_width` 64, no batch norm.
 
+use crate::ops;
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, ConvTranspose2d, ConvTranspose2dConfig};
@@ -159,7 +160,7 @@ impl UNet {
                 "ConvTranspose2d",
                 up,
                 0,
-                up.forward(x),
+                ops::conv_transpose2d(up, x),
             );
             let joined = tr.op(
                 &format!("concat{}", l + 1),
@@ -170,7 +171,7 @@ impl UNet {
                 block.forward_traced(joined, tr)
             });
         }
-        let scores = tr.conv("head", &self.head, self.head.forward(x));
+        let scores = tr.conv("head", &self.head, ops::conv2d(&self.head, x));
         let classes = scores.dims()[1];
         if ph + pw > 0 {
             scores.slice([0..b, 0..classes, 0..h, 0..w])

@@ -3,6 +3,7 @@
 
 mod augment_preview;
 mod bench;
+mod bench_pytorch;
 mod data_cmd;
 mod evaluate_cmd;
 mod export_samples;

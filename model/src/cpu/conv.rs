@@ -1,0 +1,275 @@
+//! Convolution on the CPU as matrix products: the forward pass, the input gradient and the weight
+//! gradient of a 2-D convolution (and so, by adjointness, of a transposed convolution), with the
+//! `gemm` crate's kernels and rayon over the samples of the batch.
+//!
+//! Per sample and group: `y = W · cols(x)` (forward), `dx = col2im(Wᵀ · dy)` (input gradient) and
+//! `dW += dy · cols(x)ᵀ` (weight gradient, accumulated over the whole batch by each worker thread
+//! into its own buffer, then summed once). A pointwise convolution (1×1, stride 1, no padding) skips
+//! the columns matrix: the input is already one. The bias is written into the output before the
+//! product accumulates onto it.
+
+use gemm::Parallelism;
+use rayon::prelude::*;
+
+use super::geometry::ConvGeometry;
+
+/// A row-major or strided matrix view: element `(r, c)` is at `r · rs + c · cs`.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    data: &'a [f32],
+    rs: usize,
+    cs: usize,
+}
+
+/// The highest index a `rows × cols` matrix with strides `rs`, `cs` touches, plus one.
+fn extent(rows: usize, cols: usize, rs: usize, cs: usize) -> usize {
+    if rows == 0 || cols == 0 {
+        0
+    } else {
+        (rows - 1) * rs + (cols - 1) * cs + 1
+    }
+}
+
+/// `dst = lhs · rhs` (or `dst += lhs · rhs` with `accumulate`), `dst` row-major with `n` columns
+/// and row stride `dst_rs`; `m × k` times `k × n`.
+#[allow(clippy::too_many_arguments)]
+fn matmul(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    dst_rs: usize,
+    accumulate: bool,
+    lhs: View<'_>,
+    rhs: View<'_>,
+    parallelism: Parallelism,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if !accumulate {
+            for r in 0..m {
+                dst[r * dst_rs..r * dst_rs + n].fill(0.0);
+            }
+        }
+        return;
+    }
+    // The bounds the unsafe call relies on, checked for real (they cost nothing next to the product).
+    assert!(
+        extent(m, n, dst_rs, 1) <= dst.len(),
+        "gemm: destination too small"
+    );
+    assert!(
+        extent(m, k, lhs.rs, lhs.cs) <= lhs.data.len(),
+        "gemm: lhs too small"
+    );
+    assert!(
+        extent(k, n, rhs.rs, rhs.cs) <= rhs.data.len(),
+        "gemm: rhs too small"
+    );
+    // SAFETY: the three matrices lie inside their slices (checked above), `dst` is borrowed
+    // mutably and does not alias `lhs` or `rhs`, and every stride fits in an isize because it
+    // indexes an allocation.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            dst_rs as isize,
+            accumulate,
+            lhs.data.as_ptr(),
+            lhs.cs as isize,
+            lhs.rs as isize,
+            rhs.data.as_ptr(),
+            rhs.cs as isize,
+            rhs.rs as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            parallelism,
+        );
+    }
+}
+
+/// How to split `batch` samples over the thread pool: the number of chunks, and the parallelism
+/// each GEMM call gets (all threads when there are fewer samples than threads).
+fn plan(batch: usize) -> (usize, Parallelism) {
+    let threads = rayon::current_num_threads().max(1);
+    if batch >= threads {
+        (threads, Parallelism::None)
+    } else {
+        (1, Parallelism::Rayon(0))
+    }
+}
+
+/// Samples per chunk when `batch` samples are split into `chunks`.
+fn chunk_len(batch: usize, chunks: usize) -> usize {
+    batch.div_ceil(chunks.max(1)).max(1)
+}
+
+/// Forward convolution: `x` is `batch × c_in × h × w`, `w` is `c_out × c_in/groups × kh × kw`,
+/// `bias` has `c_out` entries; returns `batch × c_out × oh × ow`.
+pub fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32]>) -> Vec<f32> {
+    let p = g.out_plane();
+    let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
+    let mut out = vec![0.0f32; g.batch * g.c_out * p];
+    let (chunks, par) = plan(g.batch);
+    let per = chunk_len(g.batch, chunks);
+    let sample_in = g.c_in * g.in_plane();
+    let sample_out = g.c_out * p;
+    out.par_chunks_mut(per * sample_out)
+        .zip(x.par_chunks(per * sample_in))
+        .for_each(|(out, x)| {
+            let mut cols = if g.is_pointwise() {
+                Vec::new()
+            } else {
+                vec![0.0f32; kg * p]
+            };
+            for (o, xs) in out.chunks_mut(sample_out).zip(x.chunks(sample_in)) {
+                if let Some(b) = bias {
+                    for (row, &v) in o.chunks_mut(p).zip(b) {
+                        row.fill(v);
+                    }
+                }
+                for gi in 0..g.groups {
+                    let xg = &xs[gi * cgi * g.in_plane()..(gi + 1) * cgi * g.in_plane()];
+                    let rhs = if g.is_pointwise() {
+                        xg
+                    } else {
+                        g.im2col(xg, &mut cols);
+                        &cols
+                    };
+                    let lhs = View {
+                        data: &w[gi * cgo * kg..(gi + 1) * cgo * kg],
+                        rs: kg,
+                        cs: 1,
+                    };
+                    let rhs = View {
+                        data: rhs,
+                        rs: p,
+                        cs: 1,
+                    };
+                    let dst = &mut o[gi * cgo * p..(gi + 1) * cgo * p];
+                    matmul(cgo, p, kg, dst, p, bias.is_some(), lhs, rhs, par);
+                }
+            }
+        });
+    out
+}
+
+/// Input gradient of a convolution: `dy` is `batch × c_out × oh × ow`; returns
+/// `batch × c_in × h × w`.
+pub fn backward_data(g: &ConvGeometry, dy: &[f32], w: &[f32]) -> Vec<f32> {
+    let p = g.out_plane();
+    let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
+    let mut dx = vec![0.0f32; g.batch * g.c_in * g.in_plane()];
+    let (chunks, par) = plan(g.batch);
+    let per = chunk_len(g.batch, chunks);
+    let sample_in = g.c_in * g.in_plane();
+    let sample_out = g.c_out * p;
+    dx.par_chunks_mut(per * sample_in)
+        .zip(dy.par_chunks(per * sample_out))
+        .for_each(|(dx, dy)| {
+            let mut cols = if g.is_pointwise() {
+                Vec::new()
+            } else {
+                vec![0.0f32; kg * p]
+            };
+            for (dxs, dys) in dx.chunks_mut(sample_in).zip(dy.chunks(sample_out)) {
+                for gi in 0..g.groups {
+                    // Wᵀ: element (r, c) of the transpose is W[c · kg + r].
+                    let lhs = View {
+                        data: &w[gi * cgo * kg..(gi + 1) * cgo * kg],
+                        rs: 1,
+                        cs: kg,
+                    };
+                    let rhs = View {
+                        data: &dys[gi * cgo * p..(gi + 1) * cgo * p],
+                        rs: p,
+                        cs: 1,
+                    };
+                    let dxg = &mut dxs[gi * cgi * g.in_plane()..(gi + 1) * cgi * g.in_plane()];
+                    if g.is_pointwise() {
+                        matmul(cgi, p, cgo, dxg, p, false, lhs, rhs, par);
+                    } else {
+                        matmul(kg, p, cgo, &mut cols, p, false, lhs, rhs, par);
+                        g.col2im(&cols, dxg);
+                    }
+                }
+            }
+        });
+    dx
+}
+
+/// Weight gradient of a convolution, summed over the batch: returns `c_out × c_in/groups × kh × kw`.
+pub fn backward_weight(g: &ConvGeometry, x: &[f32], dy: &[f32]) -> Vec<f32> {
+    let p = g.out_plane();
+    let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
+    let (chunks, par) = plan(g.batch);
+    let per = chunk_len(g.batch, chunks);
+    let sample_in = g.c_in * g.in_plane();
+    let sample_out = g.c_out * p;
+    let partial = |(x, dy): (&[f32], &[f32])| {
+        let mut dw = vec![0.0f32; g.c_out * kg];
+        let mut cols = if g.is_pointwise() {
+            Vec::new()
+        } else {
+            vec![0.0f32; kg * p]
+        };
+        for (n, (xs, dys)) in x.chunks(sample_in).zip(dy.chunks(sample_out)).enumerate() {
+            for gi in 0..g.groups {
+                let xg = &xs[gi * cgi * g.in_plane()..(gi + 1) * cgi * g.in_plane()];
+                let cols_g = if g.is_pointwise() {
+                    xg
+                } else {
+                    g.im2col(xg, &mut cols);
+                    &cols
+                };
+                let lhs = View {
+                    data: &dys[gi * cgo * p..(gi + 1) * cgo * p],
+                    rs: p,
+                    cs: 1,
+                };
+                // colsᵀ: element (r, c) is cols[c · p + r].
+                let rhs = View {
+                    data: cols_g,
+                    rs: 1,
+                    cs: p,
+                };
+                let dst = &mut dw[gi * cgo * kg..(gi + 1) * cgo * kg];
+                matmul(cgo, kg, p, dst, kg, n > 0, lhs, rhs, par);
+            }
+        }
+        dw
+    };
+    let partials: Vec<Vec<f32>> = x
+        .par_chunks(per * sample_in)
+        .zip(dy.par_chunks(per * sample_out))
+        .map(partial)
+        .collect();
+    let mut parts = partials.into_iter();
+    let mut dw = parts.next().unwrap_or_else(|| vec![0.0; g.c_out * kg]);
+    for part in parts {
+        for (a, b) in dw.iter_mut().zip(&part) {
+            *a += b;
+        }
+    }
+    dw
+}
+
+/// Bias gradient: the sum of `dy` (`batch × channels × plane`) over samples and positions.
+pub fn backward_bias(dy: &[f32], batch: usize, channels: usize, plane: usize) -> Vec<f32> {
+    (0..channels)
+        .into_par_iter()
+        .map(|c| {
+            (0..batch)
+                .map(|b| super::reduce::sum(&dy[(b * channels + c) * plane..][..plane]))
+                .sum::<f64>() as f32
+        })
+        .collect()
+}
