@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::reduce;
+use super::{reduce, vectorized};
 
 /// What follows the normalisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub fn statistics(l: Layout, x: &[f32]) -> (Vec<f32>, Vec<f32>) {
                 / n;
             let m = mean as f32;
             let var = (0..l.batch)
-                .map(|b| reduce::sum_sq_dev(l.plane_of(x, b, c), m))
+                .map(|b| vectorized(|| reduce::sum_sq_dev(l.plane_of(x, b, c), m)))
                 .sum::<f64>()
                 / n;
             (m, var as f32)
@@ -80,7 +80,7 @@ fn affine(
     y.par_chunks_mut(l.plane)
         .enumerate()
         .with_min_len(l.min_planes())
-        .for_each(|(i, out)| {
+        .for_each(|(i, out)| vectorized(|| {
             let c = i % l.channels;
             let (a, s) = (scale[c], shift[c]);
             let xs = &x[i * l.plane..][..l.plane];
@@ -102,7 +102,7 @@ fn affine(
                     *o = o.max(0.0);
                 }
             }
-        });
+        }));
     y
 }
 
@@ -245,12 +245,12 @@ pub fn train_backward(
             .zip(gm.par_chunks_mut(l.plane))
             .enumerate()
             .with_min_len(l.min_planes())
-            .for_each(|(i, (out, g))| task(i, out, Some(g))),
+            .for_each(|(i, (out, g))| vectorized(|| task(i, out, Some(g)))),
         None => dx
             .par_chunks_mut(l.plane)
             .enumerate()
             .with_min_len(l.min_planes())
-            .for_each(|(i, out)| task(i, out, None)),
+            .for_each(|(i, out)| vectorized(|| task(i, out, None))),
     }
     TrainGrads {
         x: dx,

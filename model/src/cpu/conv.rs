@@ -12,6 +12,7 @@ use gemm::Parallelism;
 use rayon::prelude::*;
 
 use super::geometry::ConvGeometry;
+use super::vectorized;
 
 /// A row-major or strided matrix view: element `(r, c)` is at `r · rs + c · cs`.
 #[derive(Clone, Copy)]
@@ -141,7 +142,7 @@ pub fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32]>) -> 
                     let rhs = if g.is_pointwise() {
                         xg
                     } else {
-                        g.im2col(xg, &mut cols);
+                        vectorized(|| g.im2col(xg, &mut cols));
                         &cols
                     };
                     let lhs = View {
@@ -198,7 +199,7 @@ pub fn backward_data(g: &ConvGeometry, dy: &[f32], w: &[f32]) -> Vec<f32> {
                         matmul(cgi, p, cgo, dxg, p, false, lhs, rhs, par);
                     } else {
                         matmul(kg, p, cgo, &mut cols, p, false, lhs, rhs, par);
-                        g.col2im(&cols, dxg);
+                        vectorized(|| g.col2im(&cols, dxg));
                     }
                 }
             }
@@ -227,7 +228,7 @@ pub fn backward_weight(g: &ConvGeometry, x: &[f32], dy: &[f32]) -> Vec<f32> {
                 let cols_g = if g.is_pointwise() {
                     xg
                 } else {
-                    g.im2col(xg, &mut cols);
+                    vectorized(|| g.im2col(xg, &mut cols));
                     &cols
                 };
                 let lhs = View {
@@ -268,7 +269,7 @@ pub fn backward_bias(dy: &[f32], batch: usize, channels: usize, plane: usize) ->
         .into_par_iter()
         .map(|c| {
             (0..batch)
-                .map(|b| super::reduce::sum(&dy[(b * channels + c) * plane..][..plane]))
+                .map(|b| vectorized(|| super::reduce::sum(&dy[(b * channels + c) * plane..][..plane])))
                 .sum::<f64>() as f32
         })
         .collect()

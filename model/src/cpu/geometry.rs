@@ -130,7 +130,7 @@ impl ConvGeometry {
     }
 
     /// The input row read by output row `oy` at kernel row `i`, if it is inside the image.
-    #[inline]
+    #[inline(always)]
     fn in_row(&self, oy: usize, i: usize) -> Option<usize> {
         (oy * self.stride[0] + i * self.dilation[0])
             .checked_sub(self.pad[0])
@@ -139,7 +139,7 @@ impl ConvGeometry {
 
     /// The range of output columns whose input column (at kernel column `j`) lies inside the
     /// image, and the input column of the first of them.
-    #[inline]
+    #[inline(always)]
     fn valid_cols(&self, j: usize) -> (usize, usize, usize) {
         let s = self.stride[1];
         let offset = j * self.dilation[1];
@@ -162,6 +162,7 @@ impl ConvGeometry {
 
     /// Fill `cols` (`col_rows × out_plane`, row-major) from one group of one sample's input
     /// (`cg_in × h × w`, row-major).
+    #[inline(always)]
     pub fn im2col(&self, x: &[f32], cols: &mut [f32]) {
         let p = self.out_plane();
         let (kh, kw, ow) = (self.kh, self.kw, self.ow);
@@ -199,6 +200,7 @@ impl ConvGeometry {
 
     /// Add `cols` back into one group of one sample's input gradient (the adjoint of
     /// [`im2col`](Self::im2col)); `dx` must start zeroed or hold what is to be added to.
+    #[inline(always)]
     pub fn col2im(&self, cols: &[f32], dx: &mut [f32]) {
         let p = self.out_plane();
         let (kh, kw, ow) = (self.kh, self.kw, self.ow);

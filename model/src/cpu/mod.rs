@@ -39,6 +39,14 @@ pub fn enabled() -> bool {
         .get_or_init(|| !std::env::var("CNN_KERNELS").is_ok_and(|v| v.eq_ignore_ascii_case("burn")))
 }
 
+/// Run `f` compiled for the best SIMD instruction set of this processor (AVX-512, AVX2+FMA, …),
+/// chosen at run time: the loops it calls are `#[inline(always)]`, so they are compiled again for
+/// that set inside it.
+#[inline(always)]
+pub(crate) fn vectorized<R>(f: impl FnOnce() -> R) -> R {
+    pulp::Arch::new().dispatch(f)
+}
+
 /// Whether `device` is the Flex CPU backend, with or without autodiff.
 pub fn is_flex(device: &Device) -> bool {
     device.clone().without_autodiff() == Device::flex()

@@ -5,10 +5,11 @@
 const LANES: usize = 16;
 
 /// Σ xᵢ.
+#[inline(always)]
 pub fn sum(xs: &[f32]) -> f64 {
     let mut acc = [0.0f32; LANES];
-    let chunks = xs.chunks_exact(LANES);
-    let tail: f64 = chunks.remainder().iter().map(|&v| f64::from(v)).sum();
+    let (chunks, rest) = xs.as_chunks::<LANES>();
+    let tail: f64 = rest.iter().map(|&v| f64::from(v)).sum();
     for chunk in chunks {
         for (a, &v) in acc.iter_mut().zip(chunk) {
             *a += v;
@@ -18,11 +19,11 @@ pub fn sum(xs: &[f32]) -> f64 {
 }
 
 /// Σ (xᵢ − m)².
+#[inline(always)]
 pub fn sum_sq_dev(xs: &[f32], m: f32) -> f64 {
     let mut acc = [0.0f32; LANES];
-    let chunks = xs.chunks_exact(LANES);
-    let tail: f64 = chunks
-        .remainder()
+    let (chunks, rest) = xs.as_chunks::<LANES>();
+    let tail: f64 = rest
         .iter()
         .map(|&v| f64::from((v - m) * (v - m)))
         .sum();
@@ -35,39 +36,41 @@ pub fn sum_sq_dev(xs: &[f32], m: f32) -> f64 {
 }
 
 /// (Σ gᵢ, Σ gᵢ·(xᵢ − m)) with gᵢ = dyᵢ, or 0 where a ReLU after the layer was off (`mask[i] ≤ 0`).
+#[inline(always)]
 pub fn sum_grad(dy: &[f32], x: &[f32], m: f32, mask: Option<&[f32]>) -> (f64, f64) {
+    match mask {
+        Some(y) => sum_grad_with(dy, x, y, m, |g, yv| if yv > 0.0 { g } else { 0.0 }),
+        // The gradient itself stands in for the mask, and passes every value.
+        None => sum_grad_with(dy, x, dy, m, |g, _| g),
+    }
+}
+
+/// The two sums over lanes of sixteen, `keep(g, mask)` choosing each gradient branch-free.
+#[inline(always)]
+fn sum_grad_with(
+    dy: &[f32],
+    x: &[f32],
+    mask: &[f32],
+    m: f32,
+    keep: impl Fn(f32, f32) -> f32,
+) -> (f64, f64) {
     let mut a0 = [0.0f32; LANES];
     let mut a1 = [0.0f32; LANES];
-    let n = dy.len();
-    let body = n - n % LANES;
-    match mask {
-        Some(y) => {
-            for i in (0..body).step_by(LANES) {
-                for l in 0..LANES {
-                    let g = if y[i + l] > 0.0 { dy[i + l] } else { 0.0 };
-                    a0[l] += g;
-                    a1[l] += g * (x[i + l] - m);
-                }
-            }
-        }
-        None => {
-            for i in (0..body).step_by(LANES) {
-                for l in 0..LANES {
-                    let g = dy[i + l];
-                    a0[l] += g;
-                    a1[l] += g * (x[i + l] - m);
-                }
-            }
-        }
-    }
+    let (dc, dr) = dy.as_chunks::<LANES>();
+    let (xc, xr) = x.as_chunks::<LANES>();
+    let (mc, mr) = mask.as_chunks::<LANES>();
     let (mut s0, mut s1) = (0.0f64, 0.0f64);
-    for i in body..n {
-        let g = match mask {
-            Some(y) if y[i] <= 0.0 => 0.0,
-            _ => dy[i],
-        };
+    for ((&g, &xv), &yv) in dr.iter().zip(xr).zip(mr) {
+        let g = keep(g, yv);
         s0 += f64::from(g);
-        s1 += f64::from(g * (x[i] - m));
+        s1 += f64::from(g * (xv - m));
+    }
+    for ((d, xs), ys) in dc.iter().zip(xc).zip(mc) {
+        for l in 0..LANES {
+            let g = keep(d[l], ys[l]);
+            a0[l] += g;
+            a1[l] += g * (xs[l] - m);
+        }
     }
     let total = |a: &[f32; LANES]| a.iter().map(|&v| f64::from(v)).sum::<f64>();
     (total(&a0) + s0, total(&a1) + s1)
