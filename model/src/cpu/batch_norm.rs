@@ -194,8 +194,9 @@ pub fn train_backward(
         .map(|c| {
             (0..l.batch).fold((0.0, 0.0), |(s0, s1), b| {
                 let m = mask.map(|y| l.plane_of(y, b, c));
-                let (a0, a1) =
-                    reduce::sum_grad(l.plane_of(dy, b, c), l.plane_of(x, b, c), mean[c], m);
+                let (a0, a1) = vectorized(|| {
+                    reduce::sum_grad(l.plane_of(dy, b, c), l.plane_of(x, b, c), mean[c], m)
+                });
                 (s0 + a0, s1 + a1)
             })
         })

@@ -11,8 +11,10 @@
 //! operations on every other device.
 //!
 //! `CNN_KERNELS=burn` in the environment switches them off (Burn's operations everywhere), for
-//! comparisons and as a fallback.
+//! comparisons and as a fallback. With them on, the process's allocator keeps freed memory for
+//! reuse ([`allocator`]).
 
+mod allocator;
 pub mod batch_norm;
 pub mod conv;
 pub mod extension;
@@ -35,8 +37,13 @@ pub enum KernelError {
 /// Whether our kernels are enabled (they are, unless `CNN_KERNELS=burn`).
 pub fn enabled() -> bool {
     static ENABLED: OnceLock<bool> = OnceLock::new();
-    *ENABLED
-        .get_or_init(|| !std::env::var("CNN_KERNELS").is_ok_and(|v| v.eq_ignore_ascii_case("burn")))
+    *ENABLED.get_or_init(|| {
+        let on = !std::env::var("CNN_KERNELS").is_ok_and(|v| v.eq_ignore_ascii_case("burn"));
+        if on {
+            allocator::keep_memory();
+        }
+        on
+    })
 }
 
 /// Run `f` compiled for the best SIMD instruction set of this processor (AVX-512, AVX2+FMA, …),
