@@ -33,7 +33,9 @@ fn fixture() -> &'static Fixture {
         let config = ExperimentConfig {
             epochs: 2,
             batch_size: 32,
-            augment: train::experiment::AugmentChoice::Preset("none".into()),
+            augment: train::experiment::AugmentChoice::Preset(
+                train::experiment::AugmentPreset::None,
+            ),
             train_limit: Some(4000),
             test_limit: Some(500),
             ..Default::default()
@@ -43,7 +45,7 @@ fn fixture() -> &'static Fixture {
             &RunOptions {
                 out: Some(run.clone()),
                 resume: false,
-                epochs: None,
+                ..Default::default()
             },
         )
         .expect("training the fixture");

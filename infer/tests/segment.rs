@@ -34,20 +34,20 @@ fn fixture() -> &'static Fixture {
         let config = ExperimentConfig {
             task: Task::Segment,
             model: "unet_small".into(),
-            dataset: format!("folder:{}", data.display()),
+            dataset: data::DatasetSpec::SegFolder(data.to_path_buf()),
             width: Some(8),
             epochs: 60,
             batch_size: 2,
             valid_fraction: 0.25,
             optimizer: OptimizerConfig::adam(),
             schedule: ScheduleConfig::constant(0.01),
-            augment: AugmentChoice::Preset("none".into()),
+            augment: AugmentChoice::Preset(train::experiment::AugmentPreset::None),
             ..ExperimentConfig::default()
         };
         let opts = RunOptions {
             out: Some(run.clone()),
             resume: false,
-            epochs: None,
+            ..Default::default()
         };
         run_segmentation(config, &opts).expect("training the fixture");
         Fixture { root, run, data }

@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use burn::data::dataset::Dataset;
 use data::{
-    AugmentConfig, AugmentedDataset, ClassificationData, DatasetSpec, ImageItem, InputSpec,
-    Normalize, Preprocessing, WhiteningKind, default_cache_dir, load_classification,
+    AugmentedDataset, ClassificationData, ImageItem, InputSpec, Normalize, Preprocessing,
+    WhiteningKind, default_cache_dir, load_classification,
 };
 use model::NetworkConfig;
 use model::registry::{self, ModelArgs};
 
 use crate::error::TrainError;
-use crate::experiment::{AugmentChoice, ExperimentConfig, PreprocessKind};
+use crate::experiment::{ExperimentConfig, PreprocessKind};
 use crate::split::{Splits, Subset, split_run_data};
 
 /// The datasets and recipes of one run.
@@ -34,9 +34,8 @@ pub struct Prepared {
 
 /// Load the data of `config` (fetching it if needed).
 pub fn load_data(config: &ExperimentConfig) -> Result<ClassificationData, TrainError> {
-    let spec: DatasetSpec = config.dataset.parse()?;
     let cache = config.data_dir.clone().unwrap_or_else(default_cache_dir);
-    Ok(load_classification(&spec, &cache)?)
+    Ok(load_classification(&config.dataset, &cache)?)
 }
 
 /// The network config for `config` on data with `classes` classes of native shape `native`.
@@ -90,14 +89,7 @@ pub fn prepare(
         },
     };
 
-    let augment = match &config.augment {
-        // Augmentation works on the stored images, before they are fitted to the input size.
-        AugmentChoice::Preset(name) if name == "default" => {
-            AugmentConfig::default_for(native.unwrap_or(input.shape()))
-        }
-        AugmentChoice::Pipeline(pipeline) => pipeline.clone(),
-        _ => AugmentConfig::none(),
-    };
+    let augment = config.augment.resolve(native.unwrap_or(input.shape()));
     let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
     let train = AugmentedDataset::new(train, augment, config.seed).starting_at_epoch(epoch);
     Ok(Prepared {

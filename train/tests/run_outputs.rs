@@ -15,7 +15,7 @@ fn small_config(epochs: usize) -> ExperimentConfig {
         test_limit: Some(300),
         batch_size: 50,
         num_workers: 1,
-        augment: train::experiment::AugmentChoice::Preset("none".into()),
+        augment: train::experiment::AugmentChoice::Preset(train::experiment::AugmentPreset::None),
         // Step decay every epoch so the LR sequence visibly depends on the epoch.
         schedule: ScheduleConfig::step(0.05, 0.5, 1).with_unit(TimeUnit::Epoch),
         ..Default::default()
@@ -39,7 +39,7 @@ fn opts(dir: &Path) -> RunOptions {
     RunOptions {
         out: Some(dir.to_path_buf()),
         resume: false,
-        epochs: None,
+        ..Default::default()
     }
 }
 
@@ -68,7 +68,9 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
     assert_eq!(summary.epochs, 2);
     assert_eq!(summary.test_images, 300);
     // Chance is 10 %: two short epochs must do clearly better.
-    assert!(summary.test_accuracy > 0.3, "{summary:?}");
+    let scores = summary.classification().expect("classification scores");
+    assert!(scores.test_accuracy > 0.3, "{summary:?}");
+    assert_eq!(scores.top_k, 5);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("read"))
             .expect("json");
@@ -100,7 +102,7 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
         &RunOptions {
             out: Some(dir.clone()),
             resume: true,
-            epochs: None,
+            ..Default::default()
         },
     )
     .expect("resume");
@@ -130,7 +132,8 @@ fn same_seed_gives_the_same_metrics() {
     let a = fresh_dir("seed-a");
     let b = fresh_dir("seed-b");
     let mut config = small_config(1);
-    config.augment = train::experiment::AugmentChoice::Preset("default".into());
+    config.augment =
+        train::experiment::AugmentChoice::Preset(train::experiment::AugmentPreset::Default);
     let sa = run_classification(config.clone(), &opts(&a)).expect("run a");
     let sb = run_classification(config, &opts(&b)).expect("run b");
     let ta = MetricsTable::load(&a.join("metrics.csv")).expect("csv a");
@@ -142,7 +145,8 @@ fn same_seed_gives_the_same_metrics() {
             .collect::<Vec<_>>()
     };
     assert_eq!(key(&ta), key(&tb));
-    assert_eq!(sa.test_accuracy, sb.test_accuracy);
+    let accuracy = |s: &train::RunSummary| s.classification().map(|c| c.test_accuracy);
+    assert_eq!(accuracy(&sa), accuracy(&sb));
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_dir_all(&b);
 }
@@ -156,7 +160,7 @@ fn resume_without_a_run_is_a_clear_error() {
         &RunOptions {
             out: Some(dir.clone()),
             resume: true,
-            epochs: None,
+            ..Default::default()
         },
     )
     .expect_err("nothing to resume");

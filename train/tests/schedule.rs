@@ -225,7 +225,7 @@ fn json_round_trips() {
         parsed.decay,
         Decay::Cosine {
             min_lr: 0.0,
-            period: 10
+            period: Some(10)
         }
     );
 }

@@ -26,14 +26,15 @@ fn config(data: &Path, epochs: usize) -> ExperimentConfig {
     ExperimentConfig {
         task: Task::Segment,
         model: "unet_small".into(),
-        dataset: format!("folder:{}", data.display()),
+        // `folder:DIR`, as a user types it: a segmentation run reads it as a segmentation folder.
+        dataset: data::DatasetSpec::Folder(data.to_path_buf()),
         width: Some(8),
         epochs,
         batch_size: 2,
         valid_fraction: 0.25,
         optimizer: OptimizerConfig::adam(),
         schedule: ScheduleConfig::constant(0.01),
-        augment: AugmentChoice::Preset("none".into()),
+        augment: AugmentChoice::Preset(train::experiment::AugmentPreset::None),
         ..ExperimentConfig::default()
     }
 }
@@ -47,18 +48,22 @@ fn tiny_unet_learns_the_scenes_and_the_run_resumes() {
     let opts = |resume, epochs| RunOptions {
         out: Some(run.clone()),
         resume,
-        epochs,
+        overrides: train::Overrides {
+            epochs,
+            ..Default::default()
+        },
     };
     let summary = run_segmentation(config(&data, 60), &opts(false, None)).expect("run");
+    let scores = summary.segmentation().expect("segmentation scores");
     assert!(
-        summary.test_miou > 0.95,
+        scores.test_miou > 0.95,
         "test mIoU {} after 60 epochs",
-        summary.test_miou
+        scores.test_miou
     );
-    assert!(summary.test_pixel_accuracy > 0.98);
+    assert!(scores.test_pixel_accuracy > 0.98);
     assert_eq!(summary.test_images, 4);
-    assert_eq!(summary.base_width, 8);
-    assert_eq!(summary.test_iou.len(), 3);
+    assert_eq!(scores.base_width, 8);
+    assert_eq!(scores.test_iou.len(), 3);
     for file in [
         "config.json",
         "model.json",
@@ -113,12 +118,12 @@ fn segmentation_config_errors_name_the_problem() {
         .to_string();
     assert!(e.contains("resnet18"), "{e}");
     let mut bad = config(Path::new("/nonexistent"), 1);
-    bad.dataset = "mnist".into();
+    bad.dataset = data::DatasetSpec::Mnist(None);
     let e = bad.validate().expect_err("no masks").to_string();
     assert!(e.contains("no masks"), "{e}");
     let mut bad = config(Path::new("/nonexistent"), 1);
     bad.task = Task::Classify;
-    bad.dataset = "digits-seg".into();
+    bad.dataset = data::DatasetSpec::DigitsSeg { seed: 0 };
     bad.model = "lenet5".into();
     let e = bad
         .validate()
@@ -131,7 +136,7 @@ fn segmentation_config_errors_name_the_problem() {
         &RunOptions {
             out: Some(dir.join("run")),
             resume: false,
-            epochs: None,
+            ..Default::default()
         },
     )
     .expect_err("missing folder")

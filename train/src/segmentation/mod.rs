@@ -12,4 +12,4 @@ pub mod setup;
 
 pub use loss::pixel_cross_entropy;
 pub use metrics::ConfusionMatrix;
-pub use run::{SegRunSummary, run_segmentation};
+pub use run::run_segmentation;

@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use burn::data::dataset::{Dataset, DatasetError};
 use data::{
-    AugmentConfig, AugmentedSegDataset, DatasetSpec, ImageItem, InputSpec, Normalize,
-    Preprocessing, SegItem, SegmentationData, default_cache_dir, load_segmentation,
+    AugmentedSegDataset, ImageItem, InputSpec, Normalize, Preprocessing, SegItem, SegmentationData,
+    default_cache_dir, load_segmentation,
 };
 use model::segmentation::{SegNetworkConfig, segmentation_config};
 
 use crate::error::TrainError;
-use crate::experiment::{AugmentChoice, ExperimentConfig, PreprocessKind};
+use crate::experiment::{ExperimentConfig, PreprocessKind};
 use crate::split::{Splits, Subset, split_run_data};
 
 /// Inputs of at most this side get the CPU-sized width when the config names none.
@@ -39,14 +39,10 @@ pub struct PreparedSeg {
     pub dataset_name: String,
 }
 
-/// Load the data of `config` (`folder:DIR` is read as a segmentation folder).
+/// Load the data of `config` (fetching or generating it if needed).
 pub fn load_seg_data(config: &ExperimentConfig) -> Result<SegmentationData, TrainError> {
-    let spec = match config.dataset.parse::<DatasetSpec>()? {
-        DatasetSpec::Folder(dir) => DatasetSpec::SegFolder(dir),
-        spec => spec,
-    };
     let cache = config.data_dir.clone().unwrap_or_else(default_cache_dir);
-    Ok(load_segmentation(&spec, &cache)?)
+    Ok(load_segmentation(&config.dataset, &cache)?)
 }
 
 /// The network of `config` for `classes` classes and `channels` input channels at `input_size`:
@@ -120,11 +116,7 @@ pub fn prepare_segmentation(
         },
     };
 
-    let augment = match &config.augment {
-        AugmentChoice::Preset(name) if name == "default" => AugmentConfig::default_for(first.shape),
-        AugmentChoice::Pipeline(pipeline) => pipeline.clone(),
-        _ => AugmentConfig::none(),
-    };
+    let augment = config.augment.resolve(first.shape);
     let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
     let train_plain = train.clone();
     let train = AugmentedSegDataset::new(train, augment, config.seed).starting_at_epoch(epoch);
