@@ -29,10 +29,7 @@ pub struct TrainedRun {
 impl TrainedRun {
     /// Open `run` and load `checkpoint` on `device`.
     pub fn open(run: &Path, checkpoint: CheckpointChoice, device: &Device) -> anyhow::Result<Self> {
-        let run = RunDir::open(run)?;
-        let network: NetworkConfig = run.network()?;
-        let preprocessing = run.preprocessing()?;
-        let weights = run.weights(checkpoint)?;
+        let (network, preprocessing, weights) = RunDir::open(run)?.trained(checkpoint)?;
         let classifier = load_classifier(&network, &weights, device)?;
         Ok(Self {
             classifier,

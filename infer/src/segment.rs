@@ -34,9 +34,7 @@ impl SegmentationRun {
     /// Load `checkpoint` of the run in `run` (already known to be a segmentation run).
     pub fn open(run: &Path, checkpoint: CheckpointChoice, device: &Device) -> anyhow::Result<Self> {
         let run = RunDir::open(run)?;
-        let network: SegNetworkConfig = run.network()?;
-        let preprocessing = run.preprocessing()?;
-        let weights = run.weights(checkpoint)?;
+        let (network, preprocessing, weights) = run.trained::<SegNetworkConfig>(checkpoint)?;
         let segmenter = load_segmenter(&network, &weights, run.class_weights()?, device)?;
         Ok(Self {
             segmenter,

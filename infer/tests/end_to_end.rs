@@ -13,7 +13,7 @@ use data::{ClassificationBatcher, ImageItem, default_cache_dir, load_classificat
 use infer::output::{Format, render};
 use infer::{CheckpointChoice, TrainedRun, classify_files, files};
 use train::split::Subset;
-use train::{ExperimentConfig, RunOptions, run_classification};
+use train::{ExperimentConfig, RunOptions, run_experiment};
 
 const N: usize = 100;
 
@@ -40,7 +40,7 @@ fn fixture() -> &'static Fixture {
             test_limit: Some(500),
             ..Default::default()
         };
-        run_classification(
+        run_experiment(
             config,
             &RunOptions {
                 out: Some(run.clone()),

@@ -12,10 +12,7 @@ mod seg_scenes;
 use data::decode::decode_mask_file;
 use data::mask_png::{encode_mask_png, write_mask_png};
 use infer::segment::class_fractions;
-use train::experiment::AugmentChoice;
-use train::optimizer::OptimizerConfig;
-use train::schedule::ScheduleConfig;
-use train::{ExperimentConfig, RunOptions, Task, run_segmentation};
+use train::{RunOptions, run_experiment};
 
 struct Fixture {
     root: PathBuf,
@@ -31,25 +28,13 @@ fn fixture() -> &'static Fixture {
         let data = root.join("data");
         seg_scenes::write_folder(&data);
         let run = root.join("run");
-        let config = ExperimentConfig {
-            task: Task::Segment,
-            model: "unet_small".into(),
-            dataset: data::DatasetSpec::SegFolder(data.to_path_buf()),
-            width: Some(8),
-            epochs: 60,
-            batch_size: 2,
-            valid_fraction: 0.25,
-            optimizer: OptimizerConfig::adam(),
-            schedule: ScheduleConfig::constant(0.01),
-            augment: AugmentChoice::Preset(train::experiment::AugmentPreset::None),
-            ..ExperimentConfig::default()
-        };
+        let config = seg_scenes::tiny_unet(&data, 60);
         let opts = RunOptions {
             out: Some(run.clone()),
             resume: false,
             ..Default::default()
         };
-        run_segmentation(config, &opts).expect("training the fixture");
+        run_experiment(config, &opts).expect("training the fixture");
         Fixture { root, run, data }
     })
 }

@@ -1,12 +1,12 @@
 //! # train — training the classic networks with Burn's Learner
 //!
-//! [`run::run_classification`] trains any registered model on any dataset of the `data` crate with
+//! [`run_experiment`] trains any registered model on any dataset of the `data` crate with
 //! Burn's `SupervisedTraining` + `Learner`, our learning-rate [`schedule`]s (step, exponential,
 //! time-based, cosine, warm-up), [`optimizer`]s with PyTorch-like defaults, L1/L2
 //! [`regularization`], atomic [`checkpoint`]s, resume, `metrics.csv`, `curves.png` and
 //! `summary.json`, through the run pipeline both tasks share ([`pipeline`]); flags meet the
 //! experiment file in one place ([`ExperimentConfig::apply`]) and the run folder is one type
-//! ([`RunDir`]). [`segmentation::run_segmentation`] does the same for the segmentation nets, with
+//! ([`RunDir`]). Segmentation runs do the same for the segmentation nets, with
 //! pixel-wise cross-entropy and mIoU. The experiment is one serialisable [`ExperimentConfig`].
 
 pub mod atomic;
@@ -37,7 +37,5 @@ pub mod summary;
 pub use error::TrainError;
 pub use experiment::{ExperimentConfig, Overrides, Task};
 pub use pipeline::{run_experiment, run_plan};
-pub use run::run_classification;
 pub use run_dir::{RunDir, RunOptions};
-pub use segmentation::run_segmentation;
 pub use summary::RunSummary;

@@ -16,7 +16,11 @@ use burn::train::{
     Learner, LearnerModel, MetricEarlyStoppingStrategy, StoppingCondition, SupervisedTraining,
 };
 
+use data::Preprocessing;
+use serde::Serialize;
+
 use crate::atomic::write_atomic;
+use crate::confusion_plot::plot_confusion;
 use crate::curves::plot_curves;
 use crate::error::TrainError;
 use crate::experiment::{ExperimentConfig, Task};
@@ -24,10 +28,12 @@ use crate::learning::configure_training;
 use crate::metrics_csv::{EpochRow, MetricsTable};
 use crate::recorder::RecorderState;
 use crate::run_dir::{RunDir, RunOptions, RunPlan, plan_run};
+use crate::schedule::Scheduler;
+use crate::segmentation::ConfusionMatrix;
 use crate::summary::{RunSummary, TaskScores};
 
-/// Train what `config` describes, classification or segmentation (its `task`), in the folder
-/// `opts` picks (resuming as `opts` asks).
+/// Train what `config` describes, classification or segmentation (its `task`; a resumed run's is
+/// the saved one), in the folder `opts` picks (resuming as `opts` asks).
 pub fn run_experiment(
     config: ExperimentConfig,
     opts: &RunOptions,
@@ -91,9 +97,41 @@ impl RunStart {
         (self.start_epoch > 0 && path.is_file()).then_some(path)
     }
 
-    /// Iterations per epoch for `train_len` training items.
-    pub fn iterations_per_epoch(&self, train_len: usize) -> u64 {
-        train_len.div_ceil(self.config.batch_size) as u64
+    /// Write `preprocessing.json` and `model.json` (the network's config), and say what trains.
+    pub fn save_inputs<N: Serialize>(
+        &self,
+        preprocessing: &Preprocessing,
+        network: &N,
+        what: &str,
+        sizes: [usize; 3],
+    ) -> Result<(), TrainError> {
+        preprocessing.save(&self.dir.preprocessing_file())?;
+        self.dir.save_json("model.json", network)?;
+        let [train, valid, test] = sizes;
+        println!(
+            "{what}: {train} training, {valid} validation, {test} test images, input {:?}, {} classes, backend {}",
+            preprocessing.input.shape(),
+            preprocessing.classes.len(),
+            self.config.backend
+        );
+        Ok(())
+    }
+
+    /// The learner of `model` trained on `train_len` items: the config's optimiser and schedule
+    /// (an absent cosine period resolved to the whole run).
+    pub fn learner<M: LearnerModel>(
+        &self,
+        model: M,
+        train_len: usize,
+    ) -> Result<Learner<M>, TrainError> {
+        let iterations = train_len.div_ceil(self.config.batch_size) as u64;
+        let schedule = self.config.resolved_schedule(iterations);
+        let scheduler = Scheduler::new(schedule, iterations)?;
+        Ok(Learner::new(
+            model,
+            self.config.optimizer.init()?,
+            scheduler,
+        ))
     }
 
     /// Fit `learner` with `training` (its metrics registered, `score_metric` among them): the
@@ -207,13 +245,27 @@ impl RunStart {
         Ok((best_epoch, best_score))
     }
 
-    /// Write `summary.json` from the fitted run and the task's test scores.
-    pub fn summarize(
+    /// Draw the test split's `confusion.png` and write `summary.json` from the fitted run and
+    /// the task's test scores.
+    pub fn conclude(
         &self,
         fitted: &Fitted,
         test: TestOutcome,
-        warnings: Vec<String>,
+        mut warnings: Vec<String>,
     ) -> Result<RunSummary, TrainError> {
+        let title = format!(
+            "{} on {} test split: {}",
+            self.config.model, test.dataset, test.headline
+        );
+        draw(
+            plot_confusion(
+                &test.matrix,
+                &test.classes,
+                &title,
+                &self.dir.confusion_file(),
+            ),
+            &mut warnings,
+        );
         let train_rows: Vec<&EpochRow> = fitted.table.split("train").collect();
         let epochs = train_rows.iter().map(|r| r.epoch).max().unwrap_or(0);
         let speed = train_rows.iter().map(|r| r.images_per_second).sum::<f64>()
@@ -246,12 +298,16 @@ pub(crate) struct Fitted {
     pub best_score: f64,
 }
 
-/// The task's part of the summary.
+/// The task's part of the summary: its test evaluation of the best model.
 pub(crate) struct TestOutcome {
     pub dataset: String,
+    pub classes: Vec<String>,
     pub parameters: usize,
     pub loss: f64,
     pub count: usize,
+    pub matrix: ConfusionMatrix,
+    /// The headline score, for the confusion matrix's title.
+    pub headline: String,
     pub scores: TaskScores,
 }
 
@@ -275,7 +331,7 @@ fn recorder_state(
 
 /// Keep the outcome of drawing one of the run's pictures: a failure (no font, an unwritable file)
 /// must not lose a trained run, so it is printed and kept in `warnings` for `summary.json`.
-pub(crate) fn draw(result: Result<(), TrainError>, warnings: &mut Vec<String>) {
+fn draw(result: Result<(), TrainError>, warnings: &mut Vec<String>) {
     if let Err(e) = result {
         eprintln!("warning: {e}");
         warnings.push(e.to_string());

@@ -159,6 +159,19 @@ impl RunDir {
         choice.existing_path(&self.path)
     }
 
+    /// What a reader of the trained run needs: the network config, the preprocessing and the
+    /// weights file `choice` names (each error naming its file).
+    pub fn trained<T: DeserializeOwned>(
+        &self,
+        choice: CheckpointChoice,
+    ) -> Result<(T, data::Preprocessing, PathBuf), TrainError> {
+        Ok((
+            self.network()?,
+            self.preprocessing()?,
+            self.weights(choice)?,
+        ))
+    }
+
     /// Write `value` as pretty JSON to the file `name`, atomically.
     pub fn save_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), TrainError> {
         let text =

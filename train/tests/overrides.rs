@@ -145,45 +145,20 @@ fn resume_applies_sound_flags_and_refuses_the_others() {
     assert_eq!(more.schedule, saved.schedule);
 
     // Before: --lr, --batch-size and the rest were dropped without a word.
-    for (o, flag) in [
-        (
-            Overrides {
-                lr: Some(0.1),
-                ..Default::default()
-            },
-            "--lr",
-        ),
-        (
-            Overrides {
-                batch_size: Some(64),
-                ..Default::default()
-            },
-            "--batch-size",
-        ),
-        (
-            Overrides {
-                optimizer: Some(OptimizerKind::Adam),
-                ..Default::default()
-            },
-            "--optimizer",
-        ),
-        (
-            Overrides {
-                seed: Some(7),
-                ..Default::default()
-            },
-            "--seed",
-        ),
-        (
-            Overrides {
-                model: Some("resnet20".into()),
-                ..Default::default()
-            },
-            "--model",
-        ),
-    ] {
-        let e = ExperimentConfig::resumed(&saved, &o).expect_err(flag);
-        let msg = e.to_string();
+    type Case = (&'static str, fn(&mut Overrides));
+    let cases: [Case; 5] = [
+        ("--lr", |o| o.lr = Some(0.1)),
+        ("--batch-size", |o| o.batch_size = Some(64)),
+        ("--optimizer", |o| o.optimizer = Some(OptimizerKind::Adam)),
+        ("--seed", |o| o.seed = Some(7)),
+        ("--model", |o| o.model = Some("resnet20".into())),
+    ];
+    for (flag, set) in cases {
+        let mut o = Overrides::default();
+        set(&mut o);
+        let msg = ExperimentConfig::resumed(&saved, &o)
+            .expect_err(flag)
+            .to_string();
         assert!(
             msg.contains(flag) && msg.contains("resumed run"),
             "{flag}: {msg}"

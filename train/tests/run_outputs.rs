@@ -2,11 +2,13 @@
 //! epoch with the same learning-rate sequence, the same metrics for the same seed, and refusal to
 //! overwrite a run.
 
-use std::path::{Path, PathBuf};
+#[path = "common/runs.rs"]
+mod runs;
 
+use runs::{assert_run_files, fresh_dir, new_run as opts, one_at_a_time, resume};
 use train::metrics_csv::MetricsTable;
 use train::schedule::{ScheduleConfig, TimeUnit};
-use train::{ExperimentConfig, RunOptions, run_classification};
+use train::{ExperimentConfig, run_experiment};
 
 fn small_config(epochs: usize) -> ExperimentConfig {
     ExperimentConfig {
@@ -22,42 +24,13 @@ fn small_config(epochs: usize) -> ExperimentConfig {
     }
 }
 
-/// Burn seeds a device's random generator per process, so runs that overlap in time draw from one
-/// stream; the tests of this file train one at a time (a real run is alone in its process).
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cnn-train-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn opts(dir: &Path) -> RunOptions {
-    RunOptions {
-        out: Some(dir.to_path_buf()),
-        resume: false,
-        ..Default::default()
-    }
-}
-
 #[test]
 fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
     let _guard = one_at_a_time();
     let dir = fresh_dir("resume");
-    let summary = run_classification(small_config(2), &opts(&dir)).expect("run");
+    let summary = run_experiment(small_config(2), &opts(&dir)).expect("run");
+    assert_run_files(&dir);
     for file in [
-        "config.json",
-        "model.json",
-        "preprocessing.json",
-        "metrics.csv",
-        "curves.png",
-        "confusion.png",
-        "summary.json",
-        "best.bpk",
-        "last.bpk",
         "checkpoint/model-1.bpk",
         "checkpoint/optim-1.bpk",
         "checkpoint/scheduler-1.bpk",
@@ -93,19 +66,12 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
     }
     std::fs::remove_file(dir.join("summary.json")).expect("remove");
 
-    let err = run_classification(small_config(2), &opts(&dir))
-        .expect_err("a run folder is not overwritten");
+    let err =
+        run_experiment(small_config(2), &opts(&dir)).expect_err("a run folder is not overwritten");
     assert!(err.to_string().contains("--resume"), "{err}");
 
-    let resumed = run_classification(
-        small_config(2),
-        &RunOptions {
-            out: Some(dir.clone()),
-            resume: true,
-            ..Default::default()
-        },
-    )
-    .expect("resume");
+    let resumed =
+        run_experiment(small_config(2), &resume(&dir, Default::default())).expect("resume");
     assert_eq!(resumed.epochs, 2);
     let after = MetricsTable::load(&dir.join("metrics.csv")).expect("csv");
     assert_eq!(
@@ -134,8 +100,8 @@ fn same_seed_gives_the_same_metrics() {
     let mut config = small_config(1);
     config.augment =
         train::experiment::AugmentChoice::Preset(train::experiment::AugmentPreset::Default);
-    let sa = run_classification(config.clone(), &opts(&a)).expect("run a");
-    let sb = run_classification(config, &opts(&b)).expect("run b");
+    let sa = run_experiment(config.clone(), &opts(&a)).expect("run a");
+    let sb = run_experiment(config, &opts(&b)).expect("run b");
     let ta = MetricsTable::load(&a.join("metrics.csv")).expect("csv a");
     let tb = MetricsTable::load(&b.join("metrics.csv")).expect("csv b");
     let key = |t: &MetricsTable| {
@@ -155,14 +121,7 @@ fn same_seed_gives_the_same_metrics() {
 fn resume_without_a_run_is_a_clear_error() {
     let _guard = one_at_a_time();
     let dir = fresh_dir("nothing");
-    let err = run_classification(
-        small_config(1),
-        &RunOptions {
-            out: Some(dir.clone()),
-            resume: true,
-            ..Default::default()
-        },
-    )
-    .expect_err("nothing to resume");
+    let err = run_experiment(small_config(1), &resume(&dir, Default::default()))
+        .expect_err("nothing to resume");
     assert!(err.to_string().contains("nothing to resume"), "{err}");
 }

@@ -2,24 +2,16 @@
 //! classes, early stopping on the validation metric, and a run folder written in the old
 //! config format still resumes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+#[path = "common/runs.rs"]
+mod runs;
 
 use image::{GrayImage, Luma};
+use runs::{fresh_dir, new_run as opts, one_at_a_time, resume};
 use train::metrics_csv::MetricsTable;
 use train::schedule::ScheduleConfig;
-use train::{ExperimentConfig, Overrides, RunDir, RunOptions, run_classification};
-
-/// Burn seeds a device's generator per process: the runs of this file train one at a time.
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cnn-small-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use train::{ExperimentConfig, Overrides, RunDir, run_experiment};
 
 /// `root/{train,test}/{dark,light}/*.png`: 28×28 grey squares, a dark or a light one.
 fn two_class_folder(root: &Path) {
@@ -37,6 +29,32 @@ fn two_class_folder(root: &Path) {
     }
 }
 
+/// A fresh folder with the two-class data in `data/`; the run goes to `run/`.
+struct Setup {
+    _guard: std::sync::MutexGuard<'static, ()>,
+    root: std::path::PathBuf,
+    data: std::path::PathBuf,
+    run: std::path::PathBuf,
+}
+
+fn setup(name: &str) -> Setup {
+    let guard = one_at_a_time();
+    let root = fresh_dir(name);
+    two_class_folder(&root.join("data"));
+    Setup {
+        _guard: guard,
+        data: root.join("data"),
+        run: root.join("run"),
+        root,
+    }
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
 fn config(data: &Path, epochs: usize) -> ExperimentConfig {
     ExperimentConfig {
         dataset: data::DatasetSpec::Folder(data.to_path_buf()),
@@ -51,43 +69,29 @@ fn config(data: &Path, epochs: usize) -> ExperimentConfig {
     }
 }
 
-fn opts(dir: &Path) -> RunOptions {
-    RunOptions {
-        out: Some(dir.to_path_buf()),
-        ..Default::default()
-    }
-}
-
 #[test]
 fn two_classes_train_with_top_k_of_two() {
     // Before: Burn's top-5 metric panicked ("requires k (5) to be no greater than the number of
     // classes") on any folder with fewer than five classes.
-    let _guard = one_at_a_time();
-    let root = fresh_dir("two");
-    two_class_folder(&root.join("data"));
-    let run = root.join("run");
-    let summary = run_classification(config(&root.join("data"), 1), &opts(&run)).expect("run");
+    let Setup { data, run, .. } = &setup("two");
+    let summary = run_experiment(config(data, 1), &opts(run)).expect("run");
     let scores = summary.classification().expect("classification");
     assert_eq!(scores.top_k, 2);
     assert_eq!(scores.test_top5, 1.0, "top-2 of 2 classes is always right");
     assert_eq!(summary.test_images, 12);
     let table = MetricsTable::load(&run.join("metrics.csv")).expect("csv");
     assert!(table.split("valid").all(|r| (r.top5 - 1.0).abs() < 1e-9));
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn early_stop_ends_the_run_when_validation_stalls() {
-    let _guard = one_at_a_time();
-    let root = fresh_dir("early");
-    two_class_folder(&root.join("data"));
-    let run = root.join("run");
-    let mut c = config(&root.join("data"), 6);
+    let Setup { data, run, .. } = &setup("early");
+    let mut c = config(data, 6);
     // A learning rate too small to move any weight: validation accuracy cannot improve.
     c.schedule = ScheduleConfig::constant(1e-30);
     c.optimizer = train::optimizer::OptimizerConfig::sgd();
     c.early_stop = Some(2);
-    let summary = run_classification(c, &opts(&run)).expect("run");
+    let summary = run_experiment(c, &opts(run)).expect("run");
     assert_eq!(
         summary.epochs, 3,
         "epoch 1 is the best; two epochs without progress"
@@ -95,20 +99,16 @@ fn early_stop_ends_the_run_when_validation_stalls() {
     assert!(summary.stopped_early);
     let json = std::fs::read_to_string(run.join("summary.json")).expect("summary");
     assert!(json.contains("\"stopped_early\": true"), "{json}");
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn a_run_folder_in_the_old_format_resumes_and_opens() {
-    let _guard = one_at_a_time();
-    let root = fresh_dir("old");
-    two_class_folder(&root.join("data"));
-    let run = root.join("run");
-    let mut c = config(&root.join("data"), 1);
+    let Setup { data, run, .. } = &setup("old");
+    let mut c = config(data, 1);
     c.schedule = ScheduleConfig::cosine_over_run(0.01);
-    run_classification(c.clone(), &opts(&run)).expect("first epoch");
+    run_experiment(c.clone(), &opts(run)).expect("first epoch");
     // Rewrite config.json as runs wrote it before: `"period": 0` for "the whole run".
-    let dir = RunDir::open(&run).expect("run dir");
+    let dir = RunDir::open(run).expect("run dir");
     let text = std::fs::read_to_string(dir.config_file()).expect("config");
     let old = text.replace(
         "\"kind\": \"cosine\",\n      \"min_lr\": 0.0\n",
@@ -120,32 +120,18 @@ fn a_run_folder_in_the_old_format_resumes_and_opens() {
     assert_eq!(dir.task().expect("task"), train::Task::Classify);
     assert!(dir.weights(train::run_dir::CheckpointChoice::Best).is_ok());
 
-    let resumed = run_classification(
-        c,
-        &RunOptions {
-            out: Some(run.clone()),
-            resume: true,
-            overrides: Overrides {
-                epochs: Some(2),
-                ..Default::default()
-            },
-        },
-    )
-    .expect("resume an old run");
+    let more = Overrides {
+        epochs: Some(2),
+        ..Default::default()
+    };
+    let resumed = run_experiment(c, &resume(run, more)).expect("resume an old run");
     assert_eq!(resumed.epochs, 2);
-    let refused = run_classification(
-        config(&root.join("data"), 3),
-        &RunOptions {
-            out: Some(run.clone()),
-            resume: true,
-            overrides: Overrides {
-                epochs: Some(3),
-                lr: Some(0.5),
-                ..Default::default()
-            },
-        },
-    )
-    .expect_err("--lr on resume");
+    let other_lr = Overrides {
+        epochs: Some(3),
+        lr: Some(0.5),
+        ..Default::default()
+    };
+    let refused =
+        run_experiment(config(data, 3), &resume(run, other_lr)).expect_err("--lr on resume");
     assert!(refused.to_string().contains("--lr"), "{refused}");
-    let _ = std::fs::remove_dir_all(&root);
 }

@@ -128,22 +128,24 @@ enum RawWeights {
 impl TryFrom<RawWeights> for ClassWeights {
     type Error = String;
     fn try_from(raw: RawWeights) -> Result<Self, String> {
-        match raw {
-            RawWeights::Name(n) if n == "median-frequency" => Ok(Self::MedianFrequency),
-            RawWeights::Name(n) => Err(format!(
-                "class_weights must be a list or \"median-frequency\", got \"{n}\""
-            )),
-            RawWeights::List(w) => Ok(Self::List(w)),
-        }
+        let name = match raw {
+            RawWeights::List(w) => return Ok(Self::List(w)),
+            RawWeights::Name(name) => name,
+        };
+        (name == "median-frequency")
+            .then_some(Self::MedianFrequency)
+            .ok_or_else(|| {
+                format!("class_weights must be a list or \"median-frequency\", got \"{name}\"")
+            })
     }
 }
 
 impl From<ClassWeights> for RawWeights {
     fn from(w: ClassWeights) -> Self {
-        match w {
-            ClassWeights::MedianFrequency => Self::Name("median-frequency".into()),
-            ClassWeights::List(w) => Self::List(w),
+        if let ClassWeights::List(w) = w {
+            return Self::List(w);
         }
+        Self::Name("median-frequency".into())
     }
 }
 

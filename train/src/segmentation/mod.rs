@@ -12,4 +12,3 @@ pub mod setup;
 
 pub use loss::pixel_cross_entropy;
 pub use metrics::ConfusionMatrix;
-pub use run::run_segmentation;

@@ -1,90 +1,49 @@
 //! The segmentation part of the run pipeline ([`crate::pipeline`]): pixel-wise cross-entropy with
 //! the class weights resolved (and written back to `config.json`), pixel accuracy and mIoU per
 //! epoch, the best model by validation mIoU evaluated once on the test split (`summary.json` with
-//! per-class IoU, `confusion.png`).
+//! per-class IoU).
 
 use burn::data::dataset::Dataset;
+use burn::train::SupervisedTraining;
 use burn::train::metric::{LearningRateMetric, LossMetric};
-use burn::train::{Learner, SupervisedTraining};
-use data::SegmentationBatcher;
+use data::{SegItem, SegmentationBatcher};
 
-use crate::confusion_plot::plot_confusion;
 use crate::error::TrainError;
 use crate::experiment::ClassWeights;
 use crate::learning::data_loaders;
-use crate::pipeline::{RunStart, TestOutcome, draw};
-use crate::run_dir::{RunOptions, RunPlan, plan_run};
-use crate::schedule::Scheduler;
+use crate::pipeline::{RunStart, TestOutcome};
+use crate::run_dir::RunPlan;
 use crate::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
 use crate::segmentation::metric::SegmentationMetric;
 use crate::segmentation::segmenter::Segmenter;
 use crate::segmentation::setup::{load_seg_data, median_frequency_weights, prepare_segmentation};
 use crate::summary::{RunSummary, SegmentationScores, TaskScores};
 
-/// Train a segmentation network as `config` describes (its `task` is `segment`).
-pub fn run_segmentation(
-    config: crate::ExperimentConfig,
-    opts: &RunOptions,
-) -> Result<RunSummary, TrainError> {
-    segment(plan_run(config, opts)?)
-}
-
 /// Train the planned segmentation run.
 pub(crate) fn segment(plan: RunPlan) -> Result<RunSummary, TrainError> {
     let mut run = RunStart::begin(plan)?;
+    let saved = run.saved_preprocessing();
     let data = load_seg_data(&run.config)?;
-    let prepared = prepare_segmentation(
-        &run.config,
-        data,
-        run.saved_preprocessing().as_deref(),
-        run.start_epoch,
-    )?;
-    prepared.preprocessing.save(&run.dir.preprocessing_file())?;
-    run.dir.save_json("model.json", &prepared.network)?;
-    let classes = prepared.preprocessing.classes.clone();
-    let n = classes.len();
-    let train_len = prepared.train.len();
-    println!(
-        "{} (base width {}) on {}: {} training, {} validation, {} test images, input {:?}, {n} classes, backend {}",
+    let p = prepare_segmentation(&run.config, data, saved.as_deref(), run.start_epoch)?;
+    let sizes = [p.train.len(), p.valid.len(), p.test.len()];
+    let what = format!(
+        "{} (base width {}) on {}",
         run.config.model,
-        prepared.network.base_width(),
-        prepared.dataset_name,
-        train_len,
-        prepared.valid.len(),
-        prepared.test.len(),
-        prepared.preprocessing.input.shape(),
-        run.config.backend
+        p.network.base_width(),
+        p.dataset_name
     );
-    let class_weights = match &run.config.class_weights {
-        None => None,
-        Some(ClassWeights::List(w)) if w.len() != n => {
-            return Err(TrainError::Config(format!(
-                "class_weights has {} entries for {n} classes",
-                w.len()
-            )));
-        }
-        Some(ClassWeights::List(w)) => Some(w.clone()),
-        Some(ClassWeights::MedianFrequency) => {
-            let w = median_frequency_weights(&*prepared.train_plain, n, 2000)?;
-            println!("median-frequency class weights: {w:.3?}");
-            // config.json keeps the weights themselves: resume and infer use exactly these.
-            run.config.class_weights = Some(ClassWeights::List(w.clone()));
-            run.dir.save_config(&run.config)?;
-            Some(w)
-        }
-    };
+    run.save_inputs(&p.preprocessing, &p.network, &what, sizes)?;
+    let n = p.preprocessing.classes.len();
+    let class_weights = resolve_class_weights(&mut run, &*p.train_plain, n)?;
     let config = &run.config;
 
-    let network = prepared.network.init(&run.device)?;
+    let network = p.network.init(&run.device)?;
     let parameters = model::params::trainable_params(&network);
     let segmenter = Segmenter::new(network, config.regularization, class_weights.clone());
-    let iterations = run.iterations_per_epoch(train_len);
-    let scheduler = Scheduler::new(config.resolved_schedule(iterations), iterations)?;
-    let learner = Learner::new(segmenter, config.optimizer.init()?, scheduler);
+    let learner = run.learner(segmenter, sizes[0])?;
 
-    let batcher = SegmentationBatcher::new(prepared.preprocessing.clone());
-    let (loader_train, loader_valid) =
-        data_loaders(batcher.clone(), config, prepared.train, prepared.valid);
+    let batcher = SegmentationBatcher::new(p.preprocessing.clone());
+    let (loader_train, loader_valid) = data_loaders(batcher.clone(), config, p.train, p.valid);
     let training = SupervisedTraining::new(run.dir.path(), loader_train, loader_valid)
         .metrics((
             LossMetric::new(),
@@ -93,44 +52,55 @@ pub(crate) fn segment(plan: RunPlan) -> Result<RunSummary, TrainError> {
         ))
         .metric_train_numeric(LearningRateMetric::new());
     let mut warnings = Vec::new();
-    let fitted = run.fit(
-        training,
-        learner,
-        &SegmentationMetric::mean_iou(n),
-        |r| r.miou,
-        &mut warnings,
-    )?;
+    let miou = SegmentationMetric::mean_iou(n);
+    let fitted = run.fit(training, learner, &miou, |r| r.miou, &mut warnings)?;
 
     let device = config.backend.device()?;
-    let best = load_segmenter(
-        &prepared.network,
-        &run.dir.file("best.bpk"),
-        class_weights,
-        &device,
-    )?;
+    let best_file = run.dir.file("best.bpk");
+    let best = load_segmenter(&p.network, &best_file, class_weights, &device)?;
     let batch = config.batch_size.max(64);
-    let test = evaluate_segmentation(&best, &*prepared.test, &batcher, n, batch, &device)?;
-    let title = format!(
-        "{} on {} test split: mIoU {:.3}",
-        config.model, prepared.dataset_name, test.miou
-    );
-    draw(
-        plot_confusion(&test.matrix, &classes, &title, &run.dir.confusion_file()),
-        &mut warnings,
-    );
-    let scores = TaskScores::Segment(SegmentationScores {
-        base_width: prepared.network.base_width(),
-        best_valid_miou: fitted.best_score,
-        test_miou: test.miou,
-        test_pixel_accuracy: test.pixel_accuracy,
-        test_iou: classes.into_iter().zip(test.iou.iter().copied()).collect(),
-    });
+    let test = evaluate_segmentation(&best, &*p.test, &batcher, n, batch, &device)?;
+    let classes = p.preprocessing.classes;
     let outcome = TestOutcome {
-        dataset: prepared.dataset_name,
+        dataset: p.dataset_name,
+        classes: classes.clone(),
         parameters,
         loss: test.loss,
         count: test.count,
-        scores,
+        headline: format!("mIoU {:.3}", test.miou),
+        scores: TaskScores::Segment(SegmentationScores {
+            base_width: p.network.base_width(),
+            best_valid_miou: fitted.best_score,
+            test_miou: test.miou,
+            test_pixel_accuracy: test.pixel_accuracy,
+            test_iou: classes.into_iter().zip(test.iou.iter().copied()).collect(),
+        }),
+        matrix: test.matrix,
     };
-    run.summarize(&fitted, outcome, warnings)
+    run.conclude(&fitted, outcome, warnings)
+}
+
+/// The loss weights of the run: none, the config's list (checked against the `n` classes), or
+/// median-frequency weights counted on `train`, then written to `config.json` so that resume,
+/// evaluate and infer use exactly these.
+fn resolve_class_weights(
+    run: &mut RunStart,
+    train: &dyn Dataset<SegItem>,
+    n: usize,
+) -> Result<Option<Vec<f32>>, TrainError> {
+    match &run.config.class_weights {
+        None => Ok(None),
+        Some(ClassWeights::List(w)) if w.len() != n => Err(TrainError::Config(format!(
+            "class_weights has {} entries for {n} classes",
+            w.len()
+        ))),
+        Some(ClassWeights::List(w)) => Ok(Some(w.clone())),
+        Some(ClassWeights::MedianFrequency) => {
+            let w = median_frequency_weights(train, n, 2000)?;
+            println!("median-frequency class weights: {w:.3?}");
+            run.config.class_weights = Some(ClassWeights::List(w.clone()));
+            run.dir.save_config(&run.config)?;
+            Ok(Some(w))
+        }
+    }
 }
