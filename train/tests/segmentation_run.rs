@@ -74,26 +74,24 @@ fn tiny_unet_learns_the_scenes_and_the_run_resumes() {
 
 #[test]
 fn segmentation_config_errors_name_the_problem() {
-    let mut bad = config(Path::new("/nonexistent"), 1);
-    bad.model = "resnet18".into();
-    let e = bad
-        .validate()
-        .expect_err("classifier as segmenter")
-        .to_string();
-    assert!(e.contains("resnet18"), "{e}");
-    let mut bad = config(Path::new("/nonexistent"), 1);
-    bad.dataset = data::DatasetSpec::Mnist(None);
-    let e = bad.validate().expect_err("no masks").to_string();
+    let refusal = |edit: &dyn Fn(&mut ExperimentConfig)| {
+        let mut bad = config(Path::new("/nonexistent"), 1);
+        edit(&mut bad);
+        bad.validate().expect_err("a bad config").to_string()
+    };
+    let e = refusal(&|c| c.model = "resnet18".into());
+    assert!(e.contains("resnet18"), "classifier as segmenter: {e}");
+    let e = refusal(&|c| c.dataset = data::DatasetSpec::Mnist(None));
     assert!(e.contains("no masks"), "{e}");
-    let mut bad = config(Path::new("/nonexistent"), 1);
-    bad.task = Task::Classify;
-    bad.dataset = data::DatasetSpec::DigitsSeg { seed: 0 };
-    bad.model = "lenet5".into();
-    let e = bad
-        .validate()
-        .expect_err("seg data for a classifier")
-        .to_string();
-    assert!(e.contains("--task segment"), "{e}");
+    let e = refusal(&|c| {
+        c.task = Task::Classify;
+        c.dataset = data::DatasetSpec::DigitsSeg { seed: 0 };
+        c.model = "lenet5".into();
+    });
+    assert!(
+        e.contains("--task segment"),
+        "seg data for a classifier: {e}"
+    );
     let dir = runs::fresh_dir("missing");
     let e = run_experiment(
         config(&dir.join("nothing"), 1),

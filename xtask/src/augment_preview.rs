@@ -84,18 +84,15 @@ fn classification_pairs(
     cache: &std::path::Path,
 ) -> anyhow::Result<Vec<Pair>> {
     let data = load_classification(spec, cache)?;
-    let n = args.n.min(data.train.len());
-    let mut pairs = Vec::with_capacity(n);
-    for i in 0..n {
-        let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
-        let config = pipeline(args, item.shape)?;
-        let aug = augment_item(&item, &config, args.seed, args.epoch, i as u64);
-        pairs.push((
-            image_rgb(&to_image(&item.pixels, item.shape)),
-            image_rgb(&to_image(&aug.pixels, aug.shape)),
-        ));
-    }
-    Ok(pairs)
+    (0..args.n.min(data.train.len()))
+        .map(|i| {
+            let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
+            let config = pipeline(args, item.shape)?;
+            let aug = augment_item(&item, &config, args.seed, args.epoch, i as u64);
+            let before = image_rgb(&to_image(&item.pixels, item.shape));
+            Ok((before, image_rgb(&to_image(&aug.pixels, aug.shape))))
+        })
+        .collect()
 }
 
 fn segmentation_pairs(
@@ -105,15 +102,20 @@ fn segmentation_pairs(
 ) -> anyhow::Result<Vec<Pair>> {
     let data = load_segmentation(spec, cache)?;
     println!("{}: {} classes", data.name, data.classes.len());
-    let n = args.n.min(data.train.len());
-    let mut pairs = Vec::with_capacity(n);
-    for i in 0..n {
+    let mut pairs = Vec::new();
+    for i in 0..args.n.min(data.train.len()) {
         let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
-        let config = pipeline(args, item.shape)?;
-        let aug = augment_seg_item(&item, &config, args.seed, args.epoch, i as u64);
+        let aug = augment_seg_item(
+            &item,
+            &pipeline(args, item.shape)?,
+            args.seed,
+            args.epoch,
+            i as u64,
+        );
+        let [_, h, w] = aug.shape;
         pairs.push((
             image_rgb(&to_image(&aug.pixels, aug.shape)),
-            mask_rgb(&aug.mask, aug.shape[1], aug.shape[2]),
+            mask_rgb(&aug.mask, h, w),
         ));
     }
     Ok(pairs)

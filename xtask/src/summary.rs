@@ -72,11 +72,7 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
     let config = entry.config(model_args);
     let summary = summarize(&config, input, &device)?;
     if args.json {
-        let mut value = serde_json::to_value(&summary)?;
-        value["model"] = serde_json::Value::String(entry.name.clone());
-        value["config"] = serde_json::to_value(&config)?;
-        println!("{}", serde_json::to_string_pretty(&value)?);
-        return Ok(());
+        return print_json(&summary, &entry.name, &config);
     }
     println!("{} — {} ({})", entry.name, entry.description, entry.paper);
     print_table(&summary, model_args.num_classes);
@@ -95,11 +91,7 @@ fn run_segmentation(args: &SummaryArgs) -> anyhow::Result<()> {
     let device = args.backend.parse::<BackendKind>()?.device()?;
     let summary = model::summary::summarize_segmentation(&config, input, &device)?;
     if args.json {
-        let mut value = serde_json::to_value(&summary)?;
-        value["model"] = serde_json::Value::String(args.model.clone());
-        value["config"] = serde_json::to_value(&config)?;
-        println!("{}", serde_json::to_string_pretty(&value)?);
-        return Ok(());
+        return print_json(&summary, &args.model, &config);
     }
     println!("{} — segmentation network", args.model);
     print_table(&summary, classes);
@@ -139,4 +131,17 @@ fn print_table(summary: &model::summary::Summary, classes: usize) {
             human(cmp.dense_weights)
         );
     }
+}
+
+/// The summary as JSON, with the model's name and config.
+fn print_json(
+    summary: &impl serde::Serialize,
+    model: &str,
+    config: &impl serde::Serialize,
+) -> anyhow::Result<()> {
+    let mut value = serde_json::to_value(summary)?;
+    value["model"] = serde_json::Value::String(model.to_string());
+    value["config"] = serde_json::to_value(config)?;
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(())
 }
