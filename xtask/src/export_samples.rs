@@ -53,26 +53,18 @@ pub struct ExportSamplesArgs {
 pub fn run(args: ExportSamplesArgs) -> anyhow::Result<()> {
     let spec: DatasetSpec = args.dataset.parse()?;
     let cache = args.cache.unwrap_or_else(default_cache_dir);
-    if spec.is_segmentation() {
+    let (n, name, what) = if spec.is_segmentation() {
         let data = load_segmentation(&spec, &cache)?;
         let split = args.split.pick(data.train, data.test);
         let n = export_seg_samples(&*split, &data.classes, args.n, &args.out)?;
-        println!(
-            "wrote {n} {} {} images and masks to {}/{{images,masks}}",
-            data.name,
-            args.split.name(),
-            args.out.display()
-        );
-        return Ok(());
-    }
-    let data = load_classification(&spec, &cache)?;
-    let split = args.split.pick(data.train, data.test);
-    let n = export_samples(&*split, &data.classes, args.n, &args.out)?;
-    println!(
-        "wrote {n} {} {} images to {}",
-        data.name,
-        args.split.name(),
-        args.out.display()
-    );
+        (n, data.name, "images and masks (images/, masks/)")
+    } else {
+        let data = load_classification(&spec, &cache)?;
+        let split = args.split.pick(data.train, data.test);
+        let n = export_samples(&*split, &data.classes, args.n, &args.out)?;
+        (n, data.name, "images")
+    };
+    let split = args.split.name();
+    println!("wrote {n} {name} {split} {what} to {}", args.out.display());
     Ok(())
 }

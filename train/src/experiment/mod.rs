@@ -245,6 +245,13 @@ impl ExperimentConfig {
         schedule
     }
 
+    /// The data cache folder: `data_dir`, else `$CNN_DATA_DIR` or `<workspace>/.cache/data`.
+    pub fn data_cache(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(data::default_cache_dir)
+    }
+
     /// The folder name a run of this config gets by default: `runs/<model>-<dataset>`.
     pub fn default_run_name(&self) -> String {
         format!("{}-{}", self.model, self.dataset.name())
