@@ -65,7 +65,7 @@ pub fn classify_files(
             }
         }
         if !inputs.is_empty() {
-            let logits = run.classifier.network.forward(Tensor::cat(inputs, 0));
+            let logits = run.model.forward(Tensor::cat(inputs, 0));
             let [n, k] = logits.dims();
             match softmax(logits, 1).into_data().try_to_vec::<f32>() {
                 Ok(probs) if probs.len() == n * k => {

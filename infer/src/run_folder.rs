@@ -5,10 +5,10 @@ use std::path::Path;
 
 use burn::tensor::Device;
 use data::Preprocessing;
+use model::Network;
 use model::NetworkConfig;
 use train::RunDir;
-use train::classifier::Classifier;
-use train::load::load_classifier;
+use train::load::load_network;
 pub use train::run_dir::CheckpointChoice;
 
 /// What the run in `run` was trained for.
@@ -18,8 +18,8 @@ pub fn run_task(run: &Path) -> Result<train::Task, train::TrainError> {
 
 /// A trained model ready to classify.
 pub struct TrainedRun {
-    /// The network in evaluation mode.
-    pub classifier: Classifier,
+    /// The trained network, in evaluation mode.
+    pub model: Network,
     /// How images become inputs, and the class names.
     pub preprocessing: Preprocessing,
     /// The network's config.
@@ -30,9 +30,9 @@ impl TrainedRun {
     /// Open `run` and load `checkpoint` on `device`.
     pub fn open(run: &Path, checkpoint: CheckpointChoice, device: &Device) -> anyhow::Result<Self> {
         let (network, preprocessing, weights) = RunDir::open(run)?.trained(checkpoint)?;
-        let classifier = load_classifier(&network, &weights, device)?;
+        let model = load_network(&network, &weights, device)?;
         Ok(Self {
-            classifier,
+            model,
             preprocessing,
             network,
         })

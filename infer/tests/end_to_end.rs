@@ -82,14 +82,8 @@ fn accuracy_through_infer_equals_the_evaluation_code() {
 
     let subset = Subset::new(f.test.clone(), (0..N).collect());
     let batcher = ClassificationBatcher::new(trained.preprocessing.clone());
-    let eval = train::evaluate::evaluate(
-        &trained.classifier.network,
-        &subset,
-        &batcher,
-        50,
-        &Device::flex(),
-    )
-    .expect("evaluate");
+    let eval = train::evaluate::evaluate(&trained.model, &subset, &batcher, 50, &Device::flex())
+        .expect("evaluate");
     assert_eq!(
         correct as f64 / N as f64,
         eval.top1,

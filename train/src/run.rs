@@ -57,10 +57,9 @@ pub(crate) fn classify(plan: RunPlan) -> Result<RunSummary, TrainError> {
     )?;
 
     let device = config.backend.device()?;
-    let best = crate::load::load_classifier(&p.network, &run.dir.file("best.bpk"), &device)?;
+    let best = crate::load::load_network(&p.network, &run.dir.file("best.bpk"), &device)?;
     let batch = config.batch_size.max(256);
-    let (test, matrix) =
-        evaluate_with_confusion(&best.network, &*p.test, &batcher, batch, &device)?;
+    let (test, matrix) = evaluate_with_confusion(&best, &*p.test, &batcher, batch, &device)?;
     let outcome = TestOutcome {
         dataset: p.dataset_name,
         classes: p.preprocessing.classes,

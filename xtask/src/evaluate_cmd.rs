@@ -66,18 +66,12 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
         }
         Task::Classify => {
             let network = run.network()?;
-            let model = train::load::load_classifier(&network, &weights, &device)?;
+            let model = train::load::load_network(&network, &weights, &device)?;
             let data = train::setup::load_data(&config)?;
             let limit = config.test_limit.unwrap_or(usize::MAX).min(data.test.len());
             let subset = train::split::Subset::new(data.test, (0..limit).collect());
             let batcher = ClassificationBatcher::new(preprocessing);
-            let e = train::evaluate::evaluate(
-                &model.network,
-                &subset,
-                &batcher,
-                args.batch_size,
-                &device,
-            )?;
+            let e = train::evaluate::evaluate(&model, &subset, &batcher, args.batch_size, &device)?;
             println!(
                 "{}: {} test images — top-1 {:.2}%, top-5 {:.2}%, loss {:.4}",
                 weights.display(),
