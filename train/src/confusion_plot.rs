@@ -9,10 +9,10 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::confusion::ConfusionMatrix;
 use crate::curves::write_png;
 use crate::error::TrainError;
 use crate::plot::register_font;
-use crate::segmentation::ConfusionMatrix;
 
 /// Colour of a cell holding `share` (0–1) of its row: white to dark blue.
 fn shade(share: f64) -> RGBColor {

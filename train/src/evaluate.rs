@@ -10,8 +10,8 @@ use model::Network;
 use serde::Serialize;
 
 use crate::classifier::Classifier;
+use crate::confusion::ConfusionMatrix;
 use crate::error::TrainError;
-use crate::segmentation::ConfusionMatrix;
 
 /// Scores of a network on a dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

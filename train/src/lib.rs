@@ -12,6 +12,7 @@
 pub mod atomic;
 pub mod checkpoint;
 pub mod classifier;
+pub mod confusion;
 pub mod confusion_plot;
 pub mod curves;
 pub mod error;

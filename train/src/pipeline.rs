@@ -20,6 +20,7 @@ use data::Preprocessing;
 use serde::Serialize;
 
 use crate::atomic::write_atomic;
+use crate::confusion::ConfusionMatrix;
 use crate::confusion_plot::plot_confusion;
 use crate::curves::plot_curves;
 use crate::error::TrainError;
@@ -29,7 +30,6 @@ use crate::metrics_csv::{EpochRow, MetricsTable};
 use crate::recorder::RecorderState;
 use crate::run_dir::{RunDir, RunOptions, RunPlan, plan_run};
 use crate::schedule::Scheduler;
-use crate::segmentation::ConfusionMatrix;
 use crate::summary::{RunSummary, TaskScores};
 
 /// Train what `config` describes, classification or segmentation (its `task`; a resumed run's is
