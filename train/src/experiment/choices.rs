@@ -5,6 +5,9 @@
 use data::AugmentConfig;
 use serde::{Deserialize, Serialize};
 
+use crate::optimizer::OptimizerConfig;
+use crate::schedule::Decay;
+
 /// What a run learns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -157,6 +160,82 @@ impl AugmentChoice {
             Self::Preset(AugmentPreset::Default) => AugmentConfig::default_for(native),
             Self::Preset(AugmentPreset::None) => AugmentConfig::none(),
             Self::Pipeline(pipeline) => pipeline.clone(),
+        }
+    }
+}
+
+/// `--optimizer`: the update rule, with PyTorch's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OptimizerKind {
+    /// Plain SGD.
+    Sgd,
+    /// Heavy-ball momentum 0.9.
+    Momentum,
+    /// Nesterov momentum 0.9.
+    Nesterov,
+    /// Adam.
+    Adam,
+    /// AdamW (decoupled weight decay).
+    Adamw,
+    /// RMSProp.
+    Rmsprop,
+    /// AdaGrad.
+    Adagrad,
+}
+
+impl OptimizerKind {
+    pub(super) fn config(self) -> OptimizerConfig {
+        match self {
+            Self::Sgd => OptimizerConfig::sgd(),
+            Self::Momentum => OptimizerConfig::momentum(0.9),
+            Self::Nesterov => OptimizerConfig::nesterov(0.9),
+            Self::Adam => OptimizerConfig::adam(),
+            Self::Adamw => OptimizerConfig::adamw(),
+            Self::Rmsprop => OptimizerConfig::rmsprop(),
+            Self::Adagrad => OptimizerConfig::adagrad(),
+        }
+    }
+}
+
+/// `--schedule`: the decay law.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScheduleKind {
+    /// `lr0`.
+    Constant,
+    /// `lr0·γ^⌊t/s⌋` (default γ 0.1, s 1).
+    Step,
+    /// `lr0·e^(−k·t)` (default k 0.1).
+    Exponential,
+    /// `lr0/(1 + k·t)` (default k 0.1).
+    TimeBased,
+    /// Cosine annealing to 0 over the whole run.
+    Cosine,
+}
+
+impl ScheduleKind {
+    pub(super) fn of(decay: &Decay) -> Self {
+        match decay {
+            Decay::Constant => Self::Constant,
+            Decay::Step { .. } => Self::Step,
+            Decay::Exponential { .. } => Self::Exponential,
+            Decay::TimeBased { .. } => Self::TimeBased,
+            Decay::Cosine { .. } => Self::Cosine,
+        }
+    }
+
+    pub(super) fn default_decay(self) -> Decay {
+        match self {
+            Self::Constant => Decay::Constant,
+            Self::Step => Decay::Step {
+                gamma: 0.1,
+                step_size: 1,
+            },
+            Self::Exponential => Decay::Exponential { k: 0.1 },
+            Self::TimeBased => Decay::TimeBased { k: 0.1 },
+            Self::Cosine => Decay::Cosine {
+                min_lr: 0.0,
+                period: None,
+            },
         }
     }
 }

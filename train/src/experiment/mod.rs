@@ -13,9 +13,10 @@ use model::backend::BackendKind;
 use serde::{Deserialize, Serialize};
 
 pub use choices::{
-    AugmentChoice, AugmentPreset, ClassWeights, ClassWeightsFlag, PreprocessKind, Task,
+    AugmentChoice, AugmentPreset, ClassWeights, ClassWeightsFlag, OptimizerKind, PreprocessKind,
+    ScheduleKind, Task,
 };
-pub use overrides::{OptimizerKind, Overrides, ScheduleKind};
+pub use overrides::Overrides;
 
 use crate::error::TrainError;
 use crate::optimizer::OptimizerConfig;
