@@ -175,18 +175,11 @@ pub fn run(args: AugmentPreviewArgs) -> anyhow::Result<()> {
         classification_pairs(&args, &spec, &cache)?
     };
     let picture = grid(&pairs);
-    let tmp = data::cache::temp_name(&args.out);
-    let result = picture
-        .save_with_format(&tmp, image::ImageFormat::Png)
-        .with_context(|| format!("writing {}", tmp.display()))
-        .and_then(|()| {
-            std::fs::rename(&tmp, &args.out)
-                .with_context(|| format!("writing {}", args.out.display()))
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut png, image::ImageFormat::Png)
+        .with_context(|| format!("encoding {}", args.out.display()))?;
+    data::write_atomic(&args.out, png.get_ref())?;
     let what = if spec.is_segmentation() {
         "augmented image | mask"
     } else {
