@@ -102,7 +102,7 @@ pub fn prepare(
     let train = &splits.train;
 
     let classes = data.classes.clone();
-    let preprocessing = match saved_preprocessing {
+    let pre = match saved_preprocessing {
         Some(path) => Preprocessing::load(path)?,
         None => match config.preprocess {
             PreprocessKind::Standardize => Preprocessing::standardize(&**train, input, classes)?,
@@ -121,7 +121,7 @@ pub fn prepare(
     let augment = config.augment.resolve(native.unwrap_or(input.shape()));
     Ok(Prepared::assemble(
         network,
-        preprocessing,
+        pre,
         splits,
         augment,
         config,

@@ -85,7 +85,7 @@ pub fn prepare_segmentation(
     let train = &splits.train;
 
     let classes = data.classes.clone();
-    let preprocessing = match saved_preprocessing {
+    let pre = match saved_preprocessing {
         Some(path) => Preprocessing::load(path)?,
         None => match config.preprocess {
             PreprocessKind::Standardize => {
@@ -103,7 +103,7 @@ pub fn prepare_segmentation(
     let augment = config.augment.resolve(first.shape);
     Ok(Prepared::assemble(
         network,
-        preprocessing,
+        pre,
         splits,
         augment,
         config,
