@@ -272,3 +272,21 @@ fn old_run_configs_still_load() {
     let back = ExperimentConfig::from_json(&c.to_json().expect("json")).expect("new form");
     assert_eq!(back, c);
 }
+
+#[test]
+fn one_registry_names_both_tasks_with_their_defaults() {
+    let seg = model::registry::find("unet_small").expect("a segmentation net");
+    assert!(seg.is_segmentation());
+    assert_eq!(seg.default_input(), [1, 32, 32]);
+    assert_eq!(seg.default_classes(), 11);
+    let cls = model::registry::find("resnet18").expect("a classifier");
+    assert!(!cls.is_segmentation());
+    assert_eq!(
+        (cls.default_input(), cls.default_classes()),
+        ([3, 224, 224], 1000)
+    );
+    let e = model::registry::find("unet9")
+        .expect_err("unknown")
+        .to_string();
+    assert!(e.contains("fcn8s") && e.contains("resnet18"), "{e}");
+}

@@ -122,7 +122,7 @@ impl Overrides {
         let seg_model = self
             .model
             .as_deref()
-            .is_some_and(|m| model::segmentation::SEGMENTATION_MODELS.contains(&m));
+            .is_some_and(|m| model::registry::find(m).is_ok_and(|e| e.is_segmentation()));
         let seg_data = self.dataset.as_ref().is_some_and(|d| d.is_segmentation());
         self.task
             .or((seg_model || seg_data).then_some(Task::Segment))
