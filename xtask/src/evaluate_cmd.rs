@@ -1,5 +1,5 @@
 //! `cargo xtask evaluate --run DIR`: score a trained run's weights on its dataset's test split —
-//! top-1/top-5 accuracy for classification, mIoU, pixel accuracy and per-class IoU for
+//! top-1/top-k accuracy (k = min(5, classes)) for classification, mIoU, pixel accuracy and per-class IoU for
 //! segmentation — with the run's own preprocessing (and class weights).
 
 use std::path::PathBuf;
@@ -70,10 +70,11 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
             let data = train::setup::load_data(&config)?;
             let limit = config.test_limit.unwrap_or(usize::MAX).min(data.test.len());
             let subset = train::split::Subset::new(data.test, (0..limit).collect());
+            let k = train::evaluate::top_k_for(preprocessing.classes.len());
             let batcher = ClassificationBatcher::new(preprocessing);
             let e = train::evaluate::evaluate(&model, &subset, &batcher, args.batch_size, &device)?;
             println!(
-                "{}: {} test images — top-1 {:.2}%, top-5 {:.2}%, loss {:.4}",
+                "{}: {} test images — top-1 {:.2}%, top-{k} {:.2}%, loss {:.4}",
                 weights.display(),
                 e.count,
                 100.0 * e.top1,
