@@ -58,10 +58,7 @@ pub fn export_samples(
     n: usize,
     out: &Path,
 ) -> Result<usize> {
-    std::fs::create_dir_all(out).map_err(|source| DataError::Io {
-        path: out.to_path_buf(),
-        source,
-    })?;
+    std::fs::create_dir_all(out).map_err(DataError::io(out))?;
     let n = n.min(dataset.len());
     for i in 0..n {
         let item = dataset
@@ -70,20 +67,18 @@ pub fn export_samples(
         let class = classes
             .get(item.label)
             .map_or_else(|| item.label.to_string(), |c| file_safe(c));
-        let path = out.join(format!("{i:05}_{class}.png"));
-        let tmp = out.join(format!(".{i:05}.png.tmp"));
-        item_image(&item)?
-            .save_with_format(&tmp, image::ImageFormat::Png)
-            .map_err(|e| DataError::Invalid {
-                path: tmp.clone(),
-                problem: e.to_string(),
-            })?;
-        std::fs::rename(&tmp, &path).map_err(|source| DataError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        write_png(&item, &out.join(format!("{i:05}_{class}.png")))?;
     }
     Ok(n)
+}
+
+/// Write the image of `item` to `path` as a PNG, atomically.
+fn write_png(item: &ImageItem, path: &Path) -> Result<()> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    item_image(item)?
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .map_err(|e| DataError::invalid(path, e.to_string()))?;
+    write_atomic(path, bytes.get_ref())
 }
 
 /// Write the first `n` items of a segmentation set as a segmentation folder: `out/images/<index>.png`,
@@ -112,12 +107,7 @@ pub fn export_seg_samples(
             shape: item.shape,
             label: 0,
         };
-        let path = images.join(format!("{i:05}.png"));
-        let mut bytes = std::io::Cursor::new(Vec::new());
-        item_image(&image)?
-            .write_to(&mut bytes, image::ImageFormat::Png)
-            .map_err(|e| DataError::invalid(&path, e.to_string()))?;
-        write_atomic(&path, bytes.get_ref())?;
+        write_png(&image, &images.join(format!("{i:05}.png")))?;
         let [_, h, w] = item.shape;
         write_mask_png(&masks.join(format!("{i:05}.png")), w, h, &item.mask)?;
     }

@@ -41,14 +41,6 @@ impl Pixels {
         }
     }
 
-    /// All values on the 0–1 scale.
-    pub fn to_f32(&self) -> Vec<f32> {
-        match self {
-            Pixels::U8(v) => v.iter().map(|&b| f32::from(b) / 255.0).collect(),
-            Pixels::F32(v) => v.clone(),
-        }
-    }
-
     /// All values as bytes (0–1 values are scaled, rounded and clamped).
     pub fn to_u8(&self) -> Vec<u8> {
         match self {

@@ -63,7 +63,7 @@ pub use augment::{AugmentConfig, AugmentedDataset, AugmentedSegDataset, Step, Tr
 pub use batcher::{
     ClassificationBatch, ClassificationBatcher, SegmentationBatch, SegmentationBatcher,
 };
-pub use cache::default_cache_dir;
+pub use cache::{default_cache_dir, write_atomic};
 pub use error::{DataError, Result};
 pub use input::{Fit, InputSpec};
 pub use item::{IGNORE_ID, ImageItem, Pixels, SegItem};

@@ -6,7 +6,8 @@ use std::process::Command;
 
 use crate::error::{DataError, Result};
 
-/// Runs `program args…`; on failure the error quotes the command and the end of its output.
+/// Runs `program args…`, saying so on stderr first (a data loader never runs a package manager
+/// silently); on failure the error quotes the command and the end of its output.
 pub fn run(what: &str, program: &str, args: &[&str], cwd: Option<&Path>) -> Result<()> {
     let mut cmd = Command::new(program);
     cmd.args(args);
@@ -14,6 +15,7 @@ pub fn run(what: &str, program: &str, args: &[&str], cwd: Option<&Path>) -> Resu
         cmd.current_dir(dir);
     }
     let line = format!("{program} {}", args.join(" "));
+    eprintln!("{what} is missing: fetching it with `{line}`");
     let out = cmd
         .output()
         .map_err(|e| DataError::fetch(what, format!("could not run `{line}`: {e}")))?;

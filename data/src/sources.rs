@@ -49,36 +49,39 @@ fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-/// Loads a classification dataset, fetching MNIST into `cache` or installing Fashion-MNIST when needed.
+/// The parts of a classification set read from IDX files.
+type Parts = (
+    Arc<dyn Dataset<ImageItem>>,
+    Arc<dyn Dataset<ImageItem>>,
+    Vec<String>,
+    Option<[usize; 3]>,
+);
+
+fn idx_parts(s: crate::idx_folder::IdxSplits, classes: &[&str]) -> Parts {
+    let shape = s.train.shape();
+    (
+        Arc::new(s.train),
+        Arc::new(s.test),
+        names(classes),
+        Some(shape),
+    )
+}
+
+/// Loads a classification dataset, fetching MNIST into `cache` or installing Fashion-MNIST when needed
+/// (on demand, each package-manager run announced on stderr first; to fetch explicitly, call
+/// [`crate::mnist::ensure_mnist`] or [`crate::fashion::ensure_fashion_mnist`], as `cargo xtask data`
+/// does).
 pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<ClassificationData> {
-    let (train, test, classes, shape): (
-        Arc<dyn Dataset<ImageItem>>,
-        Arc<dyn Dataset<ImageItem>>,
-        _,
-        _,
-    ) = match spec {
+    let (train, test, classes, shape): Parts = match spec {
         DatasetSpec::Mnist(dir) => {
             let s = match dir {
                 None => ensure_mnist(cache)?,
                 Some(d) => load_idx_folder(d, Some(&MNIST))?,
             };
-            let shape = s.train.shape();
-            (
-                Arc::new(s.train),
-                Arc::new(s.test),
-                names(&MNIST_CLASSES),
-                Some(shape),
-            )
+            idx_parts(s, &MNIST_CLASSES)
         }
         DatasetSpec::FashionMnist(dir) => {
-            let s = ensure_fashion_mnist(dir.as_deref())?;
-            let shape = s.train.shape();
-            (
-                Arc::new(s.train),
-                Arc::new(s.test),
-                names(&FASHION_CLASSES),
-                Some(shape),
-            )
+            idx_parts(ensure_fashion_mnist(dir.as_deref())?, &FASHION_CLASSES)
         }
         DatasetSpec::Cifar10(dir) => {
             let (train, test, classes) = load_cifar10(dir)?;

@@ -65,34 +65,46 @@ pub fn classify_files(
             }
         }
         if !inputs.is_empty() {
-            let logits = run.classifier.network.forward(Tensor::cat(inputs, 0));
+            let logits = run.model.forward(Tensor::cat(inputs, 0));
             let [n, k] = logits.dims();
-            let probs: Vec<f32> = softmax(logits, 1)
-                .into_data()
-                .try_to_vec::<f32>()
-                .unwrap_or_default();
-            for (row, &slot) in slots.iter().enumerate().take(n) {
-                let mut ranked: Vec<(usize, f32)> = probs[row * k..(row + 1) * k]
-                    .iter()
-                    .copied()
-                    .enumerate()
-                    .collect();
-                ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-                out[slot].top = ranked
-                    .into_iter()
-                    .take(top_k.max(1))
-                    .map(|(index, probability)| Prediction {
-                        index,
-                        class: classes
-                            .get(index)
-                            .cloned()
-                            .unwrap_or_else(|| index.to_string()),
-                        probability,
-                    })
-                    .collect();
+            match softmax(logits, 1).into_data().try_to_vec::<f32>() {
+                Ok(probs) if probs.len() == n * k => {
+                    for (row, &slot) in slots.iter().enumerate().take(n) {
+                        out[slot].top =
+                            top_predictions(&probs[row * k..(row + 1) * k], classes, top_k);
+                    }
+                }
+                // No probabilities to rank: every file of the batch says so instead of panicking.
+                other => {
+                    let why = match other {
+                        Ok(p) => format!("the network returned {} scores for {n}×{k}", p.len()),
+                        Err(e) => format!("reading the network's scores: {e:?}"),
+                    };
+                    for &slot in &slots {
+                        out[slot].error = Some(why.clone());
+                    }
+                }
             }
         }
         progress(out.len());
     }
     out
+}
+
+/// The `top_k` (at least 1) most probable classes of one row of probabilities, most probable first.
+pub fn top_predictions(probs: &[f32], classes: &[String], top_k: usize) -> Vec<Prediction> {
+    let mut ranked: Vec<(usize, f32)> = probs.iter().copied().enumerate().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranked
+        .into_iter()
+        .take(top_k.max(1))
+        .map(|(index, probability)| Prediction {
+            index,
+            class: classes
+                .get(index)
+                .cloned()
+                .unwrap_or_else(|| index.to_string()),
+            probability,
+        })
+        .collect()
 }

@@ -13,10 +13,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use infer::output::{Format, render};
+use infer::output::{Format, Report, render};
 use infer::{
-    CheckpointChoice, SegmentationRun, Segmented, TrainedRun, classify_files, files, run_task,
-    segment_files,
+    CheckpointChoice, SegmentationRun, TrainedRun, classify_files, files, run_task, segment_files,
 };
 use model::backend::BackendKind;
 use train::Task;
@@ -89,7 +88,7 @@ fn run() -> anyhow::Result<bool> {
         };
         let run = SegmentationRun::open(&args.run, args.checkpoint, &device)
             .with_context(|| format!("opening run {}", args.run.display()))?;
-        let mut results = segment_files(&run, &files, out, &device, |done| {
+        let results = segment_files(&run, &files, out, &device, |done| {
             if let Some(bar) = &bar {
                 bar.set_position(done as u64);
             }
@@ -97,26 +96,11 @@ fn run() -> anyhow::Result<bool> {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        for (path, error) in missing {
-            results.push(Segmented {
-                path,
-                mask: None,
-                overlay: None,
-                size: [0, 0],
-                fractions: Vec::new(),
-                error: Some(error),
-            });
-        }
-        print!("{}", render(&results, args.format));
-        let errors: Vec<_> = results
-            .iter()
-            .filter_map(|r| r.error.as_ref().map(|e| (&r.path, e)))
-            .collect();
-        return Ok(report(results.len(), &errors));
+        return Ok(report(results, missing, args.format));
     }
     let trained = TrainedRun::open(&args.run, args.checkpoint, &device)
         .with_context(|| format!("opening run {}", args.run.display()))?;
-    let mut results = classify_files(
+    let results = classify_files(
         &trained,
         &files,
         args.top_k,
@@ -131,29 +115,24 @@ fn run() -> anyhow::Result<bool> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    for (path, error) in missing {
-        results.push(infer::Classified {
-            path,
-            top: Vec::new(),
-            error: Some(error),
-        });
-    }
-    print!("{}", render(&results, args.format));
-    let errors: Vec<_> = results
-        .iter()
-        .filter_map(|r| r.error.as_ref().map(|e| (&r.path, e)))
-        .collect();
-    Ok(report(results.len(), &errors))
+    Ok(report(results, missing, args.format))
 }
 
-/// Print the files that failed; true when there were files and none failed.
-fn report(total: usize, errors: &[(&PathBuf, &String)]) -> bool {
-    for (path, error) in errors {
-        eprintln!("error: {}: {error}", path.display());
+/// Add the `missing` files to `results`, print them in `format` and the failures on stderr; true
+/// when there were files and none failed.
+fn report<R: Report>(mut results: Vec<R>, missing: Vec<(PathBuf, String)>, format: Format) -> bool {
+    results.extend(missing.into_iter().map(|(p, e)| R::failed(p, e)));
+    print!("{}", render(&results, format));
+    let mut ok = true;
+    for r in &results {
+        if let Some(error) = r.error() {
+            eprintln!("error: {}: {error}", r.path().display());
+            ok = false;
+        }
     }
-    if total == 0 {
+    if results.is_empty() {
         eprintln!("error: no image files found in the given paths");
         return false;
     }
-    errors.is_empty()
+    ok
 }

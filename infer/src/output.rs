@@ -34,6 +34,8 @@ pub trait Report: Serialize {
     fn text(&self) -> String;
     /// The CSV fields between `path` and `error`, one list per row, for a file that succeeded.
     fn csv_rows(&self) -> Vec<Vec<String>>;
+    /// The entry of a file that could not be read at all.
+    fn failed(path: std::path::PathBuf, error: String) -> Self;
 }
 
 fn csv_field(s: &str) -> String {
@@ -87,6 +89,14 @@ pub fn render<R: Report>(results: &[R], format: Format) -> String {
 impl Report for Classified {
     const CSV_HEADER: &'static str = "path,rank,class,probability,error";
 
+    fn failed(path: std::path::PathBuf, error: String) -> Self {
+        Self {
+            path,
+            top: Vec::new(),
+            error: Some(error),
+        }
+    }
+
     fn path(&self) -> &Path {
         &self.path
     }
@@ -125,6 +135,17 @@ fn shown(p: &Option<std::path::PathBuf>) -> String {
 
 impl Report for Segmented {
     const CSV_HEADER: &'static str = "path,mask,overlay,class_id,class,fraction,error";
+
+    fn failed(path: std::path::PathBuf, error: String) -> Self {
+        Self {
+            path,
+            mask: None,
+            overlay: None,
+            size: [0, 0],
+            fractions: Vec::new(),
+            error: Some(error),
+        }
+    }
 
     fn path(&self) -> &Path {
         &self.path

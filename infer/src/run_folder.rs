@@ -1,19 +1,25 @@
 //! Opening a classification run folder: the network config, preprocessing and the chosen
-//! checkpoint (the run-folder readers themselves live in `train::run_files`).
+//! checkpoint, through `train::RunDir` (the one type that knows a run folder's files).
 
 use std::path::Path;
 
 use burn::tensor::Device;
 use data::Preprocessing;
+use model::Network;
 use model::NetworkConfig;
-use train::classifier::Classifier;
-use train::load::load_classifier;
-pub use train::run_files::{CheckpointChoice, check_run_dir, read_json, run_task};
+use train::RunDir;
+use train::load::load_network;
+pub use train::run_dir::CheckpointChoice;
+
+/// What the run in `run` was trained for.
+pub fn run_task(run: &Path) -> Result<train::Task, train::TrainError> {
+    RunDir::open(run)?.task()
+}
 
 /// A trained model ready to classify.
 pub struct TrainedRun {
-    /// The network in evaluation mode.
-    pub classifier: Classifier,
+    /// The trained network, in evaluation mode.
+    pub model: Network,
     /// How images become inputs, and the class names.
     pub preprocessing: Preprocessing,
     /// The network's config.
@@ -23,13 +29,10 @@ pub struct TrainedRun {
 impl TrainedRun {
     /// Open `run` and load `checkpoint` on `device`.
     pub fn open(run: &Path, checkpoint: CheckpointChoice, device: &Device) -> anyhow::Result<Self> {
-        check_run_dir(run)?;
-        let network: NetworkConfig = read_json(&run.join("model.json"))?;
-        let preprocessing = Preprocessing::load(&run.join("preprocessing.json"))?;
-        let weights = checkpoint.existing_path(run)?;
-        let classifier = load_classifier(&network, &weights, device)?;
+        let (network, preprocessing, weights) = RunDir::open(run)?.trained(checkpoint)?;
+        let model = load_network(&network, &weights, device)?;
         Ok(Self {
-            classifier,
+            model,
             preprocessing,
             network,
         })

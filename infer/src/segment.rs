@@ -16,12 +16,11 @@ use data::mask_png::{class_colour, write_mask_png};
 use image::{DynamicImage, RgbImage};
 use model::segmentation::SegNetworkConfig;
 use serde::Serialize;
-use train::ExperimentConfig;
-use train::experiment::ClassWeights;
+use train::RunDir;
 use train::segmentation::evaluate::load_segmenter;
 use train::segmentation::segmenter::Segmenter;
 
-use crate::run_folder::{CheckpointChoice, read_json};
+use crate::run_folder::CheckpointChoice;
 
 /// A trained segmentation run.
 pub struct SegmentationRun {
@@ -34,19 +33,9 @@ pub struct SegmentationRun {
 impl SegmentationRun {
     /// Load `checkpoint` of the run in `run` (already known to be a segmentation run).
     pub fn open(run: &Path, checkpoint: CheckpointChoice, device: &Device) -> anyhow::Result<Self> {
-        let network: SegNetworkConfig = read_json(&run.join("model.json"))?;
-        let preprocessing = Preprocessing::load(&run.join("preprocessing.json"))?;
-        let config_file = run.join("config.json");
-        let class_weights = match ExperimentConfig::load(&config_file)?.class_weights {
-            None => None,
-            Some(ClassWeights::List(w)) => Some(w),
-            Some(ClassWeights::Named(name)) => anyhow::bail!(
-                "{}: class_weights \"{name}\" were never resolved (the run did not start training)",
-                config_file.display()
-            ),
-        };
-        let weights = checkpoint.existing_path(run)?;
-        let segmenter = load_segmenter(&network, &weights, class_weights, device)?;
+        let run = RunDir::open(run)?;
+        let (network, preprocessing, weights) = run.trained::<SegNetworkConfig>(checkpoint)?;
+        let segmenter = load_segmenter(&network, &weights, run.class_weights()?, device)?;
         Ok(Self {
             segmenter,
             preprocessing,

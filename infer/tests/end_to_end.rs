@@ -2,6 +2,9 @@
 //! accuracy equals the evaluation code's on the same images; resized, RGB and JPEG copies; every
 //! bad input; JSON output; the binary's exit status.
 
+#[path = "../../train/tests/common/runs.rs"]
+mod runs;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
@@ -13,7 +16,7 @@ use data::{ClassificationBatcher, ImageItem, default_cache_dir, load_classificat
 use infer::output::{Format, render};
 use infer::{CheckpointChoice, TrainedRun, classify_files, files};
 use train::split::Subset;
-use train::{ExperimentConfig, RunOptions, run_classification};
+use train::{ExperimentConfig, run_experiment};
 
 const N: usize = 100;
 
@@ -27,26 +30,19 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let root = std::env::temp_dir().join(format!("cnn-infer-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        let root = runs::fresh_dir("infer");
         let run = root.join("run");
         let config = ExperimentConfig {
             epochs: 2,
             batch_size: 32,
-            augment: train::experiment::AugmentChoice::Preset("none".into()),
+            augment: train::experiment::AugmentChoice::Preset(
+                train::experiment::AugmentPreset::None,
+            ),
             train_limit: Some(4000),
             test_limit: Some(500),
             ..Default::default()
         };
-        run_classification(
-            config,
-            &RunOptions {
-                out: Some(run.clone()),
-                resume: false,
-                epochs: None,
-            },
-        )
-        .expect("training the fixture");
+        run_experiment(config, &runs::new_run(&run)).expect("training the fixture");
         let data = load_classification(&"mnist".parse().expect("spec"), &default_cache_dir())
             .expect("MNIST");
         let digits = root.join("digits");
@@ -86,14 +82,8 @@ fn accuracy_through_infer_equals_the_evaluation_code() {
 
     let subset = Subset::new(f.test.clone(), (0..N).collect());
     let batcher = ClassificationBatcher::new(trained.preprocessing.clone());
-    let eval = train::evaluate::evaluate(
-        &trained.classifier.network,
-        &subset,
-        &batcher,
-        50,
-        &Device::flex(),
-    )
-    .expect("evaluate");
+    let eval = train::evaluate::evaluate(&trained.model, &subset, &batcher, 50, &Device::flex())
+        .expect("evaluate");
     assert_eq!(
         correct as f64 / N as f64,
         eval.top1,

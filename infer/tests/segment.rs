@@ -2,6 +2,9 @@
 //! class-id mask and an overlay per image, the size of the image, whose ids match the scenes; mask
 //! PNGs round-trip; class fractions agree with the mask; bad files and a missing --out are errors.
 
+#[path = "../../train/tests/common/runs.rs"]
+mod runs;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -12,10 +15,7 @@ mod seg_scenes;
 use data::decode::decode_mask_file;
 use data::mask_png::{encode_mask_png, write_mask_png};
 use infer::segment::class_fractions;
-use train::experiment::AugmentChoice;
-use train::optimizer::OptimizerConfig;
-use train::schedule::ScheduleConfig;
-use train::{ExperimentConfig, RunOptions, Task, run_segmentation};
+use train::run_experiment;
 
 struct Fixture {
     root: PathBuf,
@@ -26,30 +26,12 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let root = std::env::temp_dir().join(format!("cnn-infer-seg-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        let root = runs::fresh_dir("infer-seg");
         let data = root.join("data");
         seg_scenes::write_folder(&data);
         let run = root.join("run");
-        let config = ExperimentConfig {
-            task: Task::Segment,
-            model: "unet_small".into(),
-            dataset: format!("folder:{}", data.display()),
-            width: Some(8),
-            epochs: 60,
-            batch_size: 2,
-            valid_fraction: 0.25,
-            optimizer: OptimizerConfig::adam(),
-            schedule: ScheduleConfig::constant(0.01),
-            augment: AugmentChoice::Preset("none".into()),
-            ..ExperimentConfig::default()
-        };
-        let opts = RunOptions {
-            out: Some(run.clone()),
-            resume: false,
-            epochs: None,
-        };
-        run_segmentation(config, &opts).expect("training the fixture");
+        let config = seg_scenes::tiny_unet(&data, 60);
+        run_experiment(config, &runs::new_run(&run)).expect("training the fixture");
         Fixture { root, run, data }
     })
 }

@@ -290,3 +290,59 @@ pub fn lookup(name: &str) -> Result<ModelEntry, ModelError> {
 pub fn config(name: &str, args: ModelArgs) -> Result<NetworkConfig, ModelError> {
     Ok(lookup(name)?.config(args))
 }
+
+/// A name of the one registry that serves both tasks: a classifier or a segmentation network,
+/// each with its default input and classes.
+#[derive(Debug, Clone)]
+pub enum Registered {
+    /// A classification network.
+    Classifier(ModelEntry),
+    /// A segmentation network.
+    Segmenter(crate::segmentation::SegEntry),
+}
+
+impl Registered {
+    /// Whether the network labels pixels rather than images.
+    pub fn is_segmentation(&self) -> bool {
+        matches!(self, Self::Segmenter(_))
+    }
+
+    /// `[channels, side, side]` of the default input.
+    pub fn default_input(&self) -> [usize; 3] {
+        match self {
+            Self::Classifier(e) => {
+                let a = e.default_args();
+                [a.in_channels, a.input_size, a.input_size]
+            }
+            Self::Segmenter(e) => [e.default_channels, e.default_input, e.default_input],
+        }
+    }
+
+    /// The default number of classes.
+    pub fn default_classes(&self) -> usize {
+        match self {
+            Self::Classifier(e) => e.default_classes,
+            Self::Segmenter(e) => e.default_classes,
+        }
+    }
+}
+
+/// The classifier or segmentation network called `name`, or an error listing every valid name.
+pub fn find(name: &str) -> Result<Registered, ModelError> {
+    if let Some(seg) = crate::segmentation::segmentation_entry(name) {
+        return Ok(Registered::Segmenter(seg));
+    }
+    lookup(name)
+        .map(Registered::Classifier)
+        .map_err(|e| match e {
+            ModelError::UnknownModel { name, mut valid } => {
+                valid.extend(
+                    crate::segmentation::SEGMENTATION_MODELS
+                        .iter()
+                        .map(|s| s.to_string()),
+                );
+                ModelError::UnknownModel { name, valid }
+            }
+            other => other,
+        })
+}

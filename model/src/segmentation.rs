@@ -161,3 +161,37 @@ pub fn segmentation_config(
         }
     })
 }
+
+/// A registered segmentation network and the input and classes it is set up for by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegEntry {
+    /// Registry name.
+    pub name: &'static str,
+    /// The paper it follows.
+    pub paper: &'static str,
+    /// Input side by default: 32 for the `_small` forms, 224 for the papers' forms.
+    pub default_input: usize,
+    /// Input channels by default: 1 for the `_small` forms (digits), 3 otherwise.
+    pub default_channels: usize,
+    /// Classes by default: 11 for the `_small` forms (digits-seg), 21 otherwise (PASCAL VOC).
+    pub default_classes: usize,
+}
+
+/// The segmentation entry of `name`, if it is one.
+pub fn segmentation_entry(name: &str) -> Option<SegEntry> {
+    let name = *SEGMENTATION_MODELS.iter().find(|n| **n == name)?;
+    let small = name.ends_with("_small");
+    let paper = match name.trim_end_matches("_small") {
+        "unet" => "Ronneberger et al., U-Net, MICCAI 2015",
+        "segnet" => "Badrinarayanan et al., SegNet, TPAMI 2017",
+        "deconvnet" => "Noh et al., Learning deconvolution network for segmentation, ICCV 2015",
+        _ => "Long et al., Fully convolutional networks for semantic segmentation, CVPR 2015",
+    };
+    Some(SegEntry {
+        name,
+        paper,
+        default_input: if small { 32 } else { 224 },
+        default_channels: if small { 1 } else { 3 },
+        default_classes: if small { 11 } else { 21 },
+    })
+}

@@ -1,22 +1,38 @@
 //! `confusion.png`: the test split's confusion matrix as a heat map — rows are the true classes,
 //! columns the predicted ones, each cell shaded by its share of the row (so rare classes read as
-//! clearly as common ones) and labelled with that share in percent when the classes are few enough.
+//! clearly as common ones) and labelled with that share in percent when the classes are few enough;
+//! a cell whose share rounds to 0 % shows its count in brackets instead, so rare confusions stay
+//! visible.
 
 use std::path::Path;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::confusion::ConfusionMatrix;
 use crate::curves::write_png;
 use crate::error::TrainError;
 use crate::plot::register_font;
-use crate::segmentation::ConfusionMatrix;
 
 /// Colour of a cell holding `share` (0–1) of its row: white to dark blue.
 fn shade(share: f64) -> RGBColor {
     let s = share.clamp(0.0, 1.0);
     let mix = |from: f64, to: f64| (from + (to - from) * s).round() as u8;
     RGBColor(mix(255.0, 8.0), mix(255.0, 48.0), mix(255.0, 107.0))
+}
+
+/// The text of a cell holding `count` of its row's `row` items: the percentage, or `(count)` when
+/// that rounds to 0; nothing for an empty cell.
+pub fn cell_label(count: u64, row: u64) -> Option<String> {
+    if count == 0 || row == 0 {
+        return None;
+    }
+    let percent = (100.0 * count as f64 / row as f64).round();
+    Some(if percent == 0.0 {
+        format!("({count})")
+    } else {
+        format!("{percent:.0}")
+    })
 }
 
 /// Draw `matrix` with `classes` as axis labels to `path` (`title` above it).
@@ -75,9 +91,10 @@ pub fn plot_confusion(
                     [(x, y), (x + cell, y + cell)],
                     shade(share).filled(),
                 )))?;
-                if n <= 20 && count > 0 {
+                if n <= 20
+                    && let Some(text) = cell_label(count, row)
+                {
                     let colour = if share > 0.5 { WHITE } else { BLACK };
-                    let text = format!("{:.0}", 100.0 * share);
                     draw(
                         root.draw(&Text::new(
                             text,
@@ -116,7 +133,7 @@ pub fn plot_confusion(
             }
         }
         draw(root.draw(&Text::new(
-            "rows: true class; cells: % of the row",
+            "rows: true class; cells: % of the row, (n): a count under 0.5 %",
             (left + side / 2, top + side + 20),
             centred(13),
         )))?;

@@ -42,6 +42,15 @@ fn range(points: &[&[(f64, f64)]]) -> (f64, f64) {
 
 type Panel<'a> = (&'a str, Vec<(&'a str, RGBColor, Vec<(f64, f64)>)>);
 
+/// The x-axis label at `v`: the epoch when `v` is a whole epoch, nothing between epochs.
+pub fn epoch_tick_label(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{}", v.round() as i64)
+    } else {
+        String::new()
+    }
+}
+
 /// Draw the curves of `table` to `path`.
 pub fn plot_curves(table: &MetricsTable, path: &Path) -> Result<(), TrainError> {
     let fail = |e: String| TrainError::Plot {
@@ -99,6 +108,8 @@ pub fn plot_curves(table: &MetricsTable, path: &Path) -> Result<(), TrainError> 
             chart
                 .configure_mesh()
                 .x_desc("epoch")
+                .x_labels((epochs as usize).min(12))
+                .x_label_formatter(&|v: &f64| epoch_tick_label(*v))
                 .y_label_formatter(&|v: &f64| {
                     if title == "learning rate" {
                         format!("{v:.2e}")

@@ -10,8 +10,8 @@ use model::Network;
 use serde::Serialize;
 
 use crate::classifier::Classifier;
+use crate::confusion::ConfusionMatrix;
 use crate::error::TrainError;
-use crate::segmentation::ConfusionMatrix;
 
 /// Scores of a network on a dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -20,10 +20,16 @@ pub struct Evaluation {
     pub loss: f64,
     /// Top-1 accuracy in [0, 1].
     pub top1: f64,
-    /// Top-5 accuracy in [0, 1] (equal to 1 when there are at most 5 classes).
+    /// Top-k accuracy in [0, 1], k = [`top_k_for`] the classes (1 when there are at most 5).
     pub top5: f64,
     /// Number of images.
     pub count: usize,
+}
+
+/// The k of every top-k accuracy of a run with `classes` classes: 5, or fewer when there are
+/// fewer classes (Burn's top-k metric refuses a k above the number of classes).
+pub fn top_k_for(classes: usize) -> usize {
+    classes.clamp(1, 5)
 }
 
 /// How many of `targets` are among the `k` highest `logits` of their row.
@@ -77,7 +83,7 @@ pub fn evaluate_with_confusion(
         let truth: Vec<i64> = targets.to_data_as::<i64>().iter::<i64>().collect();
         matrix.update(&truth, &predicted, -1);
         top1 += top_k_hits(logits.clone(), targets.clone(), 1);
-        top5 += top_k_hits(logits, targets, 5);
+        top5 += top_k_hits(logits, targets, top_k_for(matrix.classes()));
         start = end;
     }
     let count = n.max(1) as f64;

@@ -3,7 +3,6 @@
 //! validation metric), the loggers (`metrics.csv` included), the renderer and the resume point.
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,13 +13,13 @@ use burn::train::checkpoint::{
     ComposedCheckpointingStrategy, KeepLastNCheckpoints, MetricCheckpointingStrategy,
 };
 use burn::train::logger::FileMetricLogger;
-use burn::train::{LearnerModel, SupervisedTraining};
+use burn::train::{LearnerModel, MetricEarlyStoppingStrategy, SupervisedTraining};
 
 use crate::ExperimentConfig;
 use crate::checkpoint::AtomicCheckpointer;
 use crate::recorder::{EpochRecorder, RecorderState};
 use crate::renderer::PlainRenderer;
-use crate::run_dir::checkpoint_dir;
+use crate::run_dir::RunDir;
 
 /// The training loader (shuffled with the run's seed) and the validation loader of a run.
 pub(crate) type Loaders<O> = (Arc<dyn DataLoader<O>>, Arc<dyn DataLoader<O>>);
@@ -54,23 +53,25 @@ where
 /// Attach to `training` (its metrics already registered) the parts every run shares: atomic
 /// checkpointers in `dir/checkpoint`, keeping the last two epochs and the best by `best_by`, the
 /// file logger and our `metrics.csv` recorder, a plain renderer when stdout is not a terminal,
-/// `epochs` in all and, when `start_epoch > 0`, the checkpoint to resume from.
+/// early stopping when asked, `epochs` in all and, when `start_epoch > 0`, the checkpoint to
+/// resume from.
 pub(crate) fn configure_training<M: LearnerModel>(
     training: SupervisedTraining<M>,
-    dir: &Path,
+    dir: &RunDir,
     state: &Arc<Mutex<RecorderState>>,
     best_by: MetricCheckpointingStrategy,
+    early_stop: Option<MetricEarlyStoppingStrategy>,
     epochs: usize,
     start_epoch: usize,
 ) -> SupervisedTraining<M> {
     let interactive = std::io::stdout().is_terminal();
     let recorder = EpochRecorder::new(
         state.clone(),
-        dir.join("metrics.csv"),
+        dir.metrics_file(),
         training.interrupter(),
         !interactive,
     );
-    let ckpt = checkpoint_dir(dir);
+    let ckpt = dir.checkpoint_dir();
     let mut training = training
         .with_custom_checkpointers(
             AtomicCheckpointer::new(&ckpt, "model"),
@@ -83,11 +84,14 @@ pub(crate) fn configure_training<M: LearnerModel>(
                 .add(best_by)
                 .build(),
         )
-        .with_metric_logger(FileMetricLogger::new(dir))
+        .with_metric_logger(FileMetricLogger::new(dir.path()))
         .with_metric_logger(recorder)
         .num_epochs(epochs);
     if !interactive {
         training = training.renderer(Box::new(PlainRenderer::new(Duration::from_secs(15))));
+    }
+    if let Some(strategy) = early_stop {
+        training = training.early_stopping(strategy);
     }
     if start_epoch > 0 {
         training = training.checkpoint(start_epoch);

@@ -1,15 +1,18 @@
 //! # train — training the classic networks with Burn's Learner
 //!
-//! [`run::run_classification`] trains any registered model on any dataset of the `data` crate with
+//! [`run_experiment`] trains any registered model on any dataset of the `data` crate with
 //! Burn's `SupervisedTraining` + `Learner`, our learning-rate [`schedule`]s (step, exponential,
 //! time-based, cosine, warm-up), [`optimizer`]s with PyTorch-like defaults, L1/L2
 //! [`regularization`], atomic [`checkpoint`]s, resume, `metrics.csv`, `curves.png` and
-//! `summary.json`. [`segmentation::run_segmentation`] does the same for the segmentation nets, with
+//! `summary.json`, through the run pipeline both tasks share ([`pipeline`]); flags meet the
+//! experiment file in one place ([`ExperimentConfig::apply`]) and the run folder is one type
+//! ([`RunDir`]). Segmentation runs do the same for the segmentation nets, with
 //! pixel-wise cross-entropy and mIoU. The experiment is one serialisable [`ExperimentConfig`].
 
 pub mod atomic;
 pub mod checkpoint;
 pub mod classifier;
+pub mod confusion;
 pub mod confusion_plot;
 pub mod curves;
 pub mod error;
@@ -19,20 +22,21 @@ pub(crate) mod learning;
 pub mod load;
 pub mod metrics_csv;
 pub mod optimizer;
+pub mod pipeline;
 pub mod plot;
 pub mod recorder;
 pub mod regularization;
 pub mod renderer;
 pub mod run;
 pub mod run_dir;
-pub mod run_files;
 pub mod schedule;
 pub mod segmentation;
 pub mod setup;
 pub mod split;
+pub mod summary;
 
 pub use error::TrainError;
-pub use experiment::{ExperimentConfig, Task};
-pub use run::{RunSummary, run_classification};
-pub use run_dir::RunOptions;
-pub use segmentation::{SegRunSummary, run_segmentation};
+pub use experiment::{ExperimentConfig, Overrides, Task};
+pub use pipeline::{run_experiment, run_plan};
+pub use run_dir::{RunDir, RunOptions};
+pub use summary::RunSummary;

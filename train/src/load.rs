@@ -5,11 +5,21 @@ use std::path::Path;
 
 use burn::module::Module;
 use burn::tensor::Device;
-use model::NetworkConfig;
+use model::{Network, NetworkConfig};
 
 use crate::classifier::Classifier;
 use crate::error::TrainError;
 use crate::regularization::Regularization;
+
+/// The trained network of `config` with the weights in `path`, on `device`, in evaluation mode.
+/// (A run's records hold the classifier that trained it; its penalties are not needed here.)
+pub fn load_network(
+    config: &NetworkConfig,
+    path: &Path,
+    device: &Device,
+) -> Result<Network, TrainError> {
+    Ok(load_classifier(config, path, device)?.network)
+}
 
 /// Build the network of `config` on `device` and load the weights in `path`, in evaluation mode.
 pub fn load_classifier(

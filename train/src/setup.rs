@@ -5,38 +5,65 @@ use std::path::Path;
 use std::sync::Arc;
 
 use burn::data::dataset::Dataset;
+use data::augment::{Augment, Augmented};
 use data::{
-    AugmentConfig, AugmentedDataset, ClassificationData, DatasetSpec, ImageItem, InputSpec,
-    Normalize, Preprocessing, WhiteningKind, default_cache_dir, load_classification,
+    AugmentConfig, ClassificationData, ImageItem, InputSpec, Normalize, Preprocessing,
+    WhiteningKind, load_classification,
 };
 use model::NetworkConfig;
 use model::registry::{self, ModelArgs};
 
 use crate::error::TrainError;
-use crate::experiment::{AugmentChoice, ExperimentConfig, PreprocessKind};
+use crate::experiment::{ExperimentConfig, PreprocessKind};
 use crate::split::{Splits, Subset, split_run_data};
 
-/// The datasets and recipes of one run.
-pub struct Prepared {
+/// The datasets and recipes of one run, for a network config `N` and items `I` (images, or
+/// images with masks).
+pub struct Prepared<N, I> {
     /// The network's configuration (saved as `model.json`).
-    pub network: NetworkConfig,
-    /// Preprocessing (saved as `preprocessing.json`).
+    pub network: N,
+    /// Preprocessing (saved as `preprocessing.json`; carries the class names).
     pub preprocessing: Preprocessing,
     /// Augmented training subset.
-    pub train: AugmentedDataset<Arc<Subset<ImageItem>>>,
+    pub train: Augmented<Arc<Subset<I>>, I>,
+    /// The same subset without augmentation (for statistics such as class weights).
+    pub train_plain: Arc<Subset<I>>,
     /// Validation subset (held out of the training split).
-    pub valid: Subset<ImageItem>,
+    pub valid: Subset<I>,
     /// Test split.
-    pub test: Arc<dyn Dataset<ImageItem>>,
+    pub test: Arc<dyn Dataset<I>>,
     /// Dataset name.
     pub dataset_name: String,
 }
 
+impl<N, I: Augment + Send + Sync> Prepared<N, I> {
+    /// Put the parts together; the augmentation stream starts at `start_epoch`.
+    pub(crate) fn assemble(
+        network: N,
+        preprocessing: Preprocessing,
+        splits: Splits<I>,
+        augment: AugmentConfig,
+        config: &ExperimentConfig,
+        start_epoch: usize,
+        dataset_name: String,
+    ) -> Self {
+        let Splits { train, valid, test } = splits;
+        let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
+        Self {
+            network,
+            preprocessing,
+            train: Augmented::new(train.clone(), augment, config.seed).starting_at_epoch(epoch),
+            train_plain: train,
+            valid,
+            test,
+            dataset_name,
+        }
+    }
+}
+
 /// Load the data of `config` (fetching it if needed).
 pub fn load_data(config: &ExperimentConfig) -> Result<ClassificationData, TrainError> {
-    let spec: DatasetSpec = config.dataset.parse()?;
-    let cache = config.data_dir.clone().unwrap_or_else(default_cache_dir);
-    Ok(load_classification(&spec, &cache)?)
+    Ok(load_classification(&config.dataset, &config.data_cache())?)
 }
 
 /// The network config for `config` on data with `classes` classes of native shape `native`.
@@ -65,47 +92,40 @@ pub fn prepare(
     data: ClassificationData,
     saved_preprocessing: Option<&Path>,
     start_epoch: usize,
-) -> Result<Prepared, TrainError> {
+) -> Result<Prepared<NetworkConfig, ImageItem>, TrainError> {
     let native = data.shape;
     let network = network_config(config, data.classes.len(), native)?;
     let [channels, size, _] = network.input_shape();
     let input = InputSpec::new(channels, size, size);
 
-    let Splits { train, valid, test } = split_run_data(&data.train, &data.test, config)?;
+    let splits = split_run_data(&data.train, &data.test, config)?;
+    let train = &splits.train;
 
     let classes = data.classes.clone();
-    let preprocessing = match saved_preprocessing {
+    let pre = match saved_preprocessing {
         Some(path) => Preprocessing::load(path)?,
         None => match config.preprocess {
-            PreprocessKind::Standardize => Preprocessing::standardize(&*train, input, classes)?,
+            PreprocessKind::Standardize => Preprocessing::standardize(&**train, input, classes)?,
             PreprocessKind::Pca | PreprocessKind::Zca => {
                 let kind = if config.preprocess == PreprocessKind::Pca {
                     WhiteningKind::Pca
                 } else {
                     WhiteningKind::Zca
                 };
-                Preprocessing::whiten(&*train, input, kind, 0.1, 10_000, classes)?
+                Preprocessing::whiten(&**train, input, kind, 0.1, 10_000, classes)?
             }
             PreprocessKind::None => Preprocessing::new(input, Normalize::None, classes)?,
         },
     };
 
-    let augment = match &config.augment {
-        // Augmentation works on the stored images, before they are fitted to the input size.
-        AugmentChoice::Preset(name) if name == "default" => {
-            AugmentConfig::default_for(native.unwrap_or(input.shape()))
-        }
-        AugmentChoice::Pipeline(pipeline) => pipeline.clone(),
-        _ => AugmentConfig::none(),
-    };
-    let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
-    let train = AugmentedDataset::new(train, augment, config.seed).starting_at_epoch(epoch);
-    Ok(Prepared {
+    let augment = config.augment.resolve(native.unwrap_or(input.shape()));
+    Ok(Prepared::assemble(
         network,
-        preprocessing,
-        train,
-        valid,
-        test,
-        dataset_name: data.name,
-    })
+        pre,
+        splits,
+        augment,
+        config,
+        start_epoch,
+        data.name,
+    ))
 }

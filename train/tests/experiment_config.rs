@@ -6,12 +6,12 @@ use train::ExperimentConfig;
 fn json_round_trips() {
     let config = ExperimentConfig {
         model: "resnet18_small".into(),
-        dataset: "fashion-mnist".into(),
+        dataset: data::DatasetSpec::FashionMnist(None),
         epochs: 3,
         regularization: train::regularization::Regularization::l1(1e-5),
         ..Default::default()
     };
-    let text = config.to_json();
+    let text = config.to_json().expect("json");
     let back = ExperimentConfig::from_json(&text).expect("round trip");
     assert_eq!(back, config);
 }
@@ -20,7 +20,7 @@ fn json_round_trips() {
 fn empty_object_is_the_default_lenet_mnist_recipe() {
     let config = ExperimentConfig::from_json("{}").expect("defaults");
     assert_eq!(config.model, "lenet5");
-    assert_eq!(config.dataset, "mnist");
+    assert_eq!(config.dataset, data::DatasetSpec::Mnist(None));
     assert_eq!(config, ExperimentConfig::default());
 }
 
@@ -83,7 +83,7 @@ fn cosine_without_period_anneals_over_the_whole_run() {
         resolved.decay,
         train::schedule::Decay::Cosine {
             min_lr: 0.0,
-            period: 100 * config.epochs as u64
+            period: Some(100 * config.epochs as u64)
         }
     );
 }
@@ -92,7 +92,7 @@ fn cosine_without_period_anneals_over_the_whole_run() {
 fn segmentation_recipe_round_trips_and_checks_its_fields() {
     let config = ExperimentConfig::segmentation_default();
     assert_eq!(config.task, train::Task::Segment);
-    let back = ExperimentConfig::from_json(&config.to_json()).expect("round trip");
+    let back = ExperimentConfig::from_json(&config.to_json().expect("json")).expect("round trip");
     assert_eq!(back, config);
     let listed = ExperimentConfig::from_json(
         r#"{"task": "segment", "model": "segnet", "dataset": "digits-seg", "class_weights": [0.1, 1.0]}"#,
@@ -138,4 +138,23 @@ fn median_frequency_weights_by_hand() {
     for (got, want) in w.iter().zip(expected) {
         assert!((got - want).abs() < 1e-6, "{w:?}");
     }
+}
+
+#[test]
+fn top_k_is_at_most_the_number_of_classes() {
+    assert_eq!(train::evaluate::top_k_for(2), 2);
+    assert_eq!(train::evaluate::top_k_for(5), 5);
+    assert_eq!(train::evaluate::top_k_for(1000), 5);
+}
+
+#[test]
+fn pictures_label_whole_epochs_and_rare_confusions() {
+    use train::confusion_plot::cell_label;
+    use train::curves::epoch_tick_label;
+    assert_eq!(epoch_tick_label(3.0), "3");
+    assert_eq!(epoch_tick_label(2.5), "");
+    assert_eq!(cell_label(0, 100), None);
+    assert_eq!(cell_label(50, 100).as_deref(), Some("50"));
+    // 3 of 1,000 rounds to 0 %: the count is shown instead.
+    assert_eq!(cell_label(3, 1000).as_deref(), Some("(3)"));
 }

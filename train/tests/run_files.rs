@@ -3,8 +3,12 @@
 
 use std::path::PathBuf;
 
-use train::Task;
-use train::run_files::{CheckpointChoice, read_json, run_task};
+use train::run_dir::{CheckpointChoice, read_json};
+use train::{RunDir, Task, TrainError};
+
+fn run_task(dir: &std::path::Path) -> Result<Task, TrainError> {
+    RunDir::open(dir)?.task()
+}
 
 fn fresh_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("run-files-{name}-{}", std::process::id()));
@@ -65,4 +69,32 @@ fn run_files_errors_name_the_file() {
     assert_eq!(run_task(&dir).expect("task"), Task::Segment);
     std::fs::write(dir.join("config.json"), r#"{"model": "lenet5"}"#).expect("write");
     assert_eq!(run_task(&dir).expect("older run"), Task::Classify);
+}
+
+#[test]
+fn run_dir_names_every_file_and_reads_class_weights() {
+    let dir = fresh_dir("names");
+    let run = RunDir::open(&dir).expect("a folder");
+    assert_eq!(run.config_file(), dir.join("config.json"));
+    assert_eq!(run.model_file(), dir.join("model.json"));
+    assert_eq!(run.metrics_file(), dir.join("metrics.csv"));
+    assert_eq!(
+        run.checkpoint_file("optim", 3),
+        dir.join("checkpoint").join("optim-3.bpk")
+    );
+    // Named weights never resolved: every reader says so the same way (evaluate once turned
+    // them into no weights, infer errored).
+    std::fs::write(
+        dir.join("config.json"),
+        r#"{"task": "segment", "model": "unet", "dataset": "digits-seg", "class_weights": "median-frequency"}"#,
+    )
+    .expect("write");
+    let e = run.class_weights().expect_err("unresolved");
+    assert!(e.to_string().contains("never resolved"), "{e}");
+    std::fs::write(
+        dir.join("config.json"),
+        r#"{"task": "segment", "model": "unet", "dataset": "digits-seg", "class_weights": [0.5, 2.0]}"#,
+    )
+    .expect("write");
+    assert_eq!(run.class_weights().expect("a list"), Some(vec![0.5, 2.0]));
 }

@@ -2,11 +2,13 @@
 //! epoch with the same learning-rate sequence, the same metrics for the same seed, and refusal to
 //! overwrite a run.
 
-use std::path::{Path, PathBuf};
+#[path = "common/runs.rs"]
+mod runs;
 
+use runs::{assert_run_files, fresh_dir, new_run as opts, one_at_a_time, resume};
 use train::metrics_csv::MetricsTable;
 use train::schedule::{ScheduleConfig, TimeUnit};
-use train::{ExperimentConfig, RunOptions, run_classification};
+use train::{ExperimentConfig, run_experiment};
 
 fn small_config(epochs: usize) -> ExperimentConfig {
     ExperimentConfig {
@@ -15,31 +17,10 @@ fn small_config(epochs: usize) -> ExperimentConfig {
         test_limit: Some(300),
         batch_size: 50,
         num_workers: 1,
-        augment: train::experiment::AugmentChoice::Preset("none".into()),
+        augment: train::experiment::AugmentChoice::Preset(train::experiment::AugmentPreset::None),
         // Step decay every epoch so the LR sequence visibly depends on the epoch.
         schedule: ScheduleConfig::step(0.05, 0.5, 1).with_unit(TimeUnit::Epoch),
         ..Default::default()
-    }
-}
-
-/// Burn seeds a device's random generator per process, so runs that overlap in time draw from one
-/// stream; the tests of this file train one at a time (a real run is alone in its process).
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cnn-train-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn opts(dir: &Path) -> RunOptions {
-    RunOptions {
-        out: Some(dir.to_path_buf()),
-        resume: false,
-        epochs: None,
     }
 }
 
@@ -47,17 +28,9 @@ fn opts(dir: &Path) -> RunOptions {
 fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
     let _guard = one_at_a_time();
     let dir = fresh_dir("resume");
-    let summary = run_classification(small_config(2), &opts(&dir)).expect("run");
+    let summary = run_experiment(small_config(2), &opts(&dir)).expect("run");
+    assert_run_files(&dir);
     for file in [
-        "config.json",
-        "model.json",
-        "preprocessing.json",
-        "metrics.csv",
-        "curves.png",
-        "confusion.png",
-        "summary.json",
-        "best.bpk",
-        "last.bpk",
         "checkpoint/model-1.bpk",
         "checkpoint/optim-1.bpk",
         "checkpoint/scheduler-1.bpk",
@@ -68,7 +41,9 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
     assert_eq!(summary.epochs, 2);
     assert_eq!(summary.test_images, 300);
     // Chance is 10 %: two short epochs must do clearly better.
-    assert!(summary.test_accuracy > 0.3, "{summary:?}");
+    let scores = summary.classification().expect("classification scores");
+    assert!(scores.test_accuracy > 0.3, "{summary:?}");
+    assert_eq!(scores.top_k, 5);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("read"))
             .expect("json");
@@ -91,19 +66,12 @@ fn two_epoch_run_writes_every_output_and_resumes_after_a_lost_epoch() {
     }
     std::fs::remove_file(dir.join("summary.json")).expect("remove");
 
-    let err = run_classification(small_config(2), &opts(&dir))
-        .expect_err("a run folder is not overwritten");
+    let err =
+        run_experiment(small_config(2), &opts(&dir)).expect_err("a run folder is not overwritten");
     assert!(err.to_string().contains("--resume"), "{err}");
 
-    let resumed = run_classification(
-        small_config(2),
-        &RunOptions {
-            out: Some(dir.clone()),
-            resume: true,
-            epochs: None,
-        },
-    )
-    .expect("resume");
+    let resumed =
+        run_experiment(small_config(2), &resume(&dir, Default::default())).expect("resume");
     assert_eq!(resumed.epochs, 2);
     let after = MetricsTable::load(&dir.join("metrics.csv")).expect("csv");
     assert_eq!(
@@ -130,9 +98,10 @@ fn same_seed_gives_the_same_metrics() {
     let a = fresh_dir("seed-a");
     let b = fresh_dir("seed-b");
     let mut config = small_config(1);
-    config.augment = train::experiment::AugmentChoice::Preset("default".into());
-    let sa = run_classification(config.clone(), &opts(&a)).expect("run a");
-    let sb = run_classification(config, &opts(&b)).expect("run b");
+    config.augment =
+        train::experiment::AugmentChoice::Preset(train::experiment::AugmentPreset::Default);
+    let sa = run_experiment(config.clone(), &opts(&a)).expect("run a");
+    let sb = run_experiment(config, &opts(&b)).expect("run b");
     let ta = MetricsTable::load(&a.join("metrics.csv")).expect("csv a");
     let tb = MetricsTable::load(&b.join("metrics.csv")).expect("csv b");
     let key = |t: &MetricsTable| {
@@ -142,7 +111,8 @@ fn same_seed_gives_the_same_metrics() {
             .collect::<Vec<_>>()
     };
     assert_eq!(key(&ta), key(&tb));
-    assert_eq!(sa.test_accuracy, sb.test_accuracy);
+    let accuracy = |s: &train::RunSummary| s.classification().map(|c| c.test_accuracy);
+    assert_eq!(accuracy(&sa), accuracy(&sb));
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_dir_all(&b);
 }
@@ -151,14 +121,7 @@ fn same_seed_gives_the_same_metrics() {
 fn resume_without_a_run_is_a_clear_error() {
     let _guard = one_at_a_time();
     let dir = fresh_dir("nothing");
-    let err = run_classification(
-        small_config(1),
-        &RunOptions {
-            out: Some(dir.clone()),
-            resume: true,
-            epochs: None,
-        },
-    )
-    .expect_err("nothing to resume");
+    let err = run_experiment(small_config(1), &resume(&dir, Default::default()))
+        .expect_err("nothing to resume");
     assert!(err.to_string().contains("nothing to resume"), "{err}");
 }

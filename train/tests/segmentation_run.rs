@@ -1,77 +1,42 @@
-//! A segmentation run end to end through `run_segmentation` (Burn's learner, our metrics): a tiny
+//! A segmentation run end to end through `run_experiment` (Burn's learner, our metrics): a tiny
 //! U-Net learns a segmentation folder of synthetic scenes to mIoU ≈ 1 on held-out scenes; every
 //! output is written, `metrics.csv` carries the mIoU, the run resumes to more epochs, and a picture
 //! that cannot be drawn does not lose the run.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+#[path = "common/runs.rs"]
+mod runs;
 #[path = "common/seg_scenes.rs"]
 mod seg_scenes;
 
 use seg_scenes::write_folder;
 
-use train::experiment::AugmentChoice;
 use train::metrics_csv::{MetricsTable, SEGMENTATION_HEADER};
-use train::optimizer::OptimizerConfig;
-use train::schedule::ScheduleConfig;
-use train::{ExperimentConfig, RunOptions, Task, run_segmentation};
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cnn-seg-run-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use train::{ExperimentConfig, Task, run_experiment};
 
 fn config(data: &Path, epochs: usize) -> ExperimentConfig {
-    ExperimentConfig {
-        task: Task::Segment,
-        model: "unet_small".into(),
-        dataset: format!("folder:{}", data.display()),
-        width: Some(8),
-        epochs,
-        batch_size: 2,
-        valid_fraction: 0.25,
-        optimizer: OptimizerConfig::adam(),
-        schedule: ScheduleConfig::constant(0.01),
-        augment: AugmentChoice::Preset("none".into()),
-        ..ExperimentConfig::default()
-    }
+    seg_scenes::tiny_unet(data, epochs)
 }
 
 #[test]
 fn tiny_unet_learns_the_scenes_and_the_run_resumes() {
-    let root = fresh_dir("fit");
+    let root = runs::fresh_dir("fit");
     let data = root.join("data");
     write_folder(&data);
     let run = root.join("run");
-    let opts = |resume, epochs| RunOptions {
-        out: Some(run.clone()),
-        resume,
-        epochs,
-    };
-    let summary = run_segmentation(config(&data, 60), &opts(false, None)).expect("run");
+    let summary = run_experiment(config(&data, 60), &runs::new_run(&run)).expect("run");
+    let scores = summary.segmentation().expect("segmentation scores");
     assert!(
-        summary.test_miou > 0.95,
+        scores.test_miou > 0.95,
         "test mIoU {} after 60 epochs",
-        summary.test_miou
+        scores.test_miou
     );
-    assert!(summary.test_pixel_accuracy > 0.98);
+    assert!(scores.test_pixel_accuracy > 0.98);
     assert_eq!(summary.test_images, 4);
-    assert_eq!(summary.base_width, 8);
-    assert_eq!(summary.test_iou.len(), 3);
-    for file in [
-        "config.json",
-        "model.json",
-        "preprocessing.json",
-        "metrics.csv",
-        "curves.png",
-        "confusion.png",
-        "summary.json",
-        "best.bpk",
-        "last.bpk",
-    ] {
-        assert!(run.join(file).is_file(), "missing {file}");
-    }
+    assert_eq!(scores.base_width, 8);
+    assert_eq!(scores.test_iou.len(), 3);
+    runs::assert_run_files(&run);
     let csv = std::fs::read_to_string(run.join("metrics.csv")).expect("csv");
     assert_eq!(csv.lines().next(), Some(SEGMENTATION_HEADER));
     let table = MetricsTable::load(&run.join("metrics.csv")).expect("table");
@@ -92,7 +57,11 @@ fn tiny_unet_learns_the_scenes_and_the_run_resumes() {
         std::fs::remove_file(run.join(picture)).expect("remove picture");
         std::fs::create_dir(run.join(picture)).expect("folder in the way");
     }
-    let resumed = run_segmentation(config(&data, 60), &opts(true, Some(62))).expect("resume");
+    let more = train::Overrides {
+        epochs: Some(62),
+        ..Default::default()
+    };
+    let resumed = run_experiment(config(&data, 60), &runs::resume(&run, more)).expect("resume");
     assert_eq!(resumed.epochs, 62);
     let table = MetricsTable::load(&run.join("metrics.csv")).expect("table");
     assert_eq!(table.split("train").count(), 62);
@@ -105,34 +74,28 @@ fn tiny_unet_learns_the_scenes_and_the_run_resumes() {
 
 #[test]
 fn segmentation_config_errors_name_the_problem() {
-    let mut bad = config(Path::new("/nonexistent"), 1);
-    bad.model = "resnet18".into();
-    let e = bad
-        .validate()
-        .expect_err("classifier as segmenter")
-        .to_string();
-    assert!(e.contains("resnet18"), "{e}");
-    let mut bad = config(Path::new("/nonexistent"), 1);
-    bad.dataset = "mnist".into();
-    let e = bad.validate().expect_err("no masks").to_string();
+    let refusal = |edit: &dyn Fn(&mut ExperimentConfig)| {
+        let mut bad = config(Path::new("/nonexistent"), 1);
+        edit(&mut bad);
+        bad.validate().expect_err("a bad config").to_string()
+    };
+    let e = refusal(&|c| c.model = "resnet18".into());
+    assert!(e.contains("resnet18"), "classifier as segmenter: {e}");
+    let e = refusal(&|c| c.dataset = data::DatasetSpec::Mnist(None));
     assert!(e.contains("no masks"), "{e}");
-    let mut bad = config(Path::new("/nonexistent"), 1);
-    bad.task = Task::Classify;
-    bad.dataset = "digits-seg".into();
-    bad.model = "lenet5".into();
-    let e = bad
-        .validate()
-        .expect_err("seg data for a classifier")
-        .to_string();
-    assert!(e.contains("--task segment"), "{e}");
-    let dir = fresh_dir("missing");
-    let e = run_segmentation(
+    let e = refusal(&|c| {
+        c.task = Task::Classify;
+        c.dataset = data::DatasetSpec::DigitsSeg { seed: 0 };
+        c.model = "lenet5".into();
+    });
+    assert!(
+        e.contains("--task segment"),
+        "seg data for a classifier: {e}"
+    );
+    let dir = runs::fresh_dir("missing");
+    let e = run_experiment(
         config(&dir.join("nothing"), 1),
-        &RunOptions {
-            out: Some(dir.join("run")),
-            resume: false,
-            epochs: None,
-        },
+        &runs::new_run(&dir.join("run")),
     )
     .expect_err("missing folder")
     .to_string();

@@ -10,7 +10,10 @@ use burn::data::dataset::Dataset;
 use data::augment::{AugmentConfig, augment_item, augment_seg_item};
 use data::geometry::Image;
 use data::input::to_image;
-use data::{DatasetSpec, IGNORE_ID, load_classification, load_segmentation};
+use data::{
+    ClassificationData, DatasetSpec, IGNORE_ID, SegmentationData, load_classification,
+    load_segmentation,
+};
 use image::{Rgb, RgbImage};
 
 /// Arguments of `cargo xtask augment-preview`.
@@ -78,42 +81,42 @@ fn mask_rgb(mask: &[u8], h: usize, w: usize) -> RgbImage {
     })
 }
 
+/// Original | augmented image pairs of a classification set.
 fn classification_pairs(
     args: &AugmentPreviewArgs,
-    spec: &DatasetSpec,
-    cache: &std::path::Path,
+    data: ClassificationData,
 ) -> anyhow::Result<Vec<Pair>> {
-    let data = load_classification(spec, cache)?;
-    let n = args.n.min(data.train.len());
-    let mut pairs = Vec::with_capacity(n);
-    for i in 0..n {
-        let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
-        let config = pipeline(args, item.shape)?;
-        let aug = augment_item(&item, &config, args.seed, args.epoch, i as u64);
-        pairs.push((
-            image_rgb(&to_image(&item.pixels, item.shape)),
-            image_rgb(&to_image(&aug.pixels, aug.shape)),
-        ));
-    }
-    Ok(pairs)
+    (0..args.n.min(data.train.len()))
+        .map(|i| {
+            let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
+            let config = pipeline(args, item.shape)?;
+            let aug = augment_item(&item, &config, args.seed, args.epoch, i as u64);
+            let before = image_rgb(&to_image(&item.pixels, item.shape));
+            Ok((before, image_rgb(&to_image(&aug.pixels, aug.shape))))
+        })
+        .collect()
 }
 
+/// Augmented image | mask pairs of a segmentation set.
 fn segmentation_pairs(
     args: &AugmentPreviewArgs,
-    spec: &DatasetSpec,
-    cache: &std::path::Path,
+    data: SegmentationData,
 ) -> anyhow::Result<Vec<Pair>> {
-    let data = load_segmentation(spec, cache)?;
     println!("{}: {} classes", data.name, data.classes.len());
-    let n = args.n.min(data.train.len());
-    let mut pairs = Vec::with_capacity(n);
-    for i in 0..n {
+    let mut pairs = Vec::new();
+    for i in 0..args.n.min(data.train.len()) {
         let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
-        let config = pipeline(args, item.shape)?;
-        let aug = augment_seg_item(&item, &config, args.seed, args.epoch, i as u64);
+        let aug = augment_seg_item(
+            &item,
+            &pipeline(args, item.shape)?,
+            args.seed,
+            args.epoch,
+            i as u64,
+        );
+        let [_, h, w] = aug.shape;
         pairs.push((
             image_rgb(&to_image(&aug.pixels, aug.shape)),
-            mask_rgb(&aug.mask, aug.shape[1], aug.shape[2]),
+            mask_rgb(&aug.mask, h, w),
         ));
     }
     Ok(pairs)
@@ -168,23 +171,16 @@ pub fn run(args: AugmentPreviewArgs) -> anyhow::Result<()> {
     let spec: DatasetSpec = args.dataset.parse()?;
     let cache = args.cache.clone().unwrap_or_else(data::default_cache_dir);
     let pairs = if spec.is_segmentation() {
-        segmentation_pairs(&args, &spec, &cache)?
+        segmentation_pairs(&args, load_segmentation(&spec, &cache)?)?
     } else {
-        classification_pairs(&args, &spec, &cache)?
+        classification_pairs(&args, load_classification(&spec, &cache)?)?
     };
     let picture = grid(&pairs);
-    let tmp = data::cache::temp_name(&args.out);
-    let result = picture
-        .save_with_format(&tmp, image::ImageFormat::Png)
-        .with_context(|| format!("writing {}", tmp.display()))
-        .and_then(|()| {
-            std::fs::rename(&tmp, &args.out)
-                .with_context(|| format!("writing {}", args.out.display()))
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut png, image::ImageFormat::Png)
+        .with_context(|| format!("encoding {}", args.out.display()))?;
+    data::write_atomic(&args.out, png.get_ref())?;
     let what = if spec.is_segmentation() {
         "augmented image | mask"
     } else {

@@ -1,16 +1,15 @@
 //! `cargo xtask evaluate --run DIR`: score a trained run's weights on its dataset's test split —
-//! top-1/top-5 accuracy for classification, mIoU, pixel accuracy and per-class IoU for
+//! top-1/top-k accuracy (k = min(5, classes)) for classification, mIoU, pixel accuracy and per-class IoU for
 //! segmentation — with the run's own preprocessing (and class weights).
 
 use std::path::PathBuf;
 
-use data::{ClassificationBatcher, Preprocessing, SegmentationBatcher};
+use data::{ClassificationBatcher, SegmentationBatcher};
 use model::backend::BackendKind;
-use train::experiment::ClassWeights;
-use train::run_files::{CheckpointChoice, check_run_dir, read_json};
+use train::run_dir::CheckpointChoice;
 use train::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
 use train::segmentation::setup::load_seg_data;
-use train::{ExperimentConfig, Task};
+use train::{RunDir, Task};
 
 /// Arguments of `cargo xtask evaluate`.
 #[derive(clap::Args)]
@@ -30,23 +29,19 @@ pub struct EvaluateArgs {
 }
 
 pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
-    check_run_dir(&args.run)?;
-    let config = ExperimentConfig::load(&args.run.join("config.json"))?;
-    let weights = args.checkpoint.existing_path(&args.run)?;
+    let run = RunDir::open(&args.run)?;
+    let config = run.config()?;
+    let weights = run.weights(args.checkpoint)?;
     let backend = match &args.backend {
         Some(b) => b.parse::<BackendKind>()?,
         None => config.backend,
     };
     let device = backend.device()?;
-    let preprocessing = Preprocessing::load(&args.run.join("preprocessing.json"))?;
+    let preprocessing = run.preprocessing()?;
     match config.task {
         Task::Segment => {
-            let network = read_json(&args.run.join("model.json"))?;
-            let class_weights = match &config.class_weights {
-                Some(ClassWeights::List(w)) => Some(w.clone()),
-                _ => None,
-            };
-            let model = load_segmenter(&network, &weights, class_weights, &device)?;
+            let network = run.network()?;
+            let model = load_segmenter(&network, &weights, run.class_weights()?, &device)?;
             let data = load_seg_data(&config)?;
             let n = preprocessing.classes.len();
             let test = data.test;
@@ -70,21 +65,16 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<()> {
             }
         }
         Task::Classify => {
-            let network = read_json(&args.run.join("model.json"))?;
-            let model = train::load::load_classifier(&network, &weights, &device)?;
+            let network = run.network()?;
+            let model = train::load::load_network(&network, &weights, &device)?;
             let data = train::setup::load_data(&config)?;
             let limit = config.test_limit.unwrap_or(usize::MAX).min(data.test.len());
             let subset = train::split::Subset::new(data.test, (0..limit).collect());
+            let k = train::evaluate::top_k_for(preprocessing.classes.len());
             let batcher = ClassificationBatcher::new(preprocessing);
-            let e = train::evaluate::evaluate(
-                &model.network,
-                &subset,
-                &batcher,
-                args.batch_size,
-                &device,
-            )?;
+            let e = train::evaluate::evaluate(&model, &subset, &batcher, args.batch_size, &device)?;
             println!(
-                "{}: {} test images — top-1 {:.2}%, top-5 {:.2}%, loss {:.4}",
+                "{}: {} test images — top-1 {:.2}%, top-{k} {:.2}%, loss {:.4}",
                 weights.display(),
                 e.count,
                 100.0 * e.top1,

@@ -4,9 +4,30 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
 use data::export::{export_samples, export_seg_samples};
 use data::{DatasetSpec, default_cache_dir, load_classification, load_segmentation};
+
+/// A split of a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Split {
+    /// The training split.
+    Train,
+    /// The test split.
+    Test,
+}
+
+impl Split {
+    fn pick<T>(self, train: T, test: T) -> T {
+        match self {
+            Self::Train => train,
+            Self::Test => test,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        self.pick("train", "test")
+    }
+}
 
 /// Arguments of `cargo xtask export-samples`.
 #[derive(clap::Args)]
@@ -15,9 +36,9 @@ pub struct ExportSamplesArgs {
     /// images/, masks/ and classes.txt)
     #[arg(long, default_value = "mnist")]
     dataset: String,
-    /// train | test
-    #[arg(long, default_value = "test")]
-    split: String,
+    /// Which split to export.
+    #[arg(long, value_enum, default_value = "test")]
+    split: Split,
     /// How many images, from the start of the split.
     #[arg(long, default_value_t = 100)]
     n: usize,
@@ -32,34 +53,18 @@ pub struct ExportSamplesArgs {
 pub fn run(args: ExportSamplesArgs) -> anyhow::Result<()> {
     let spec: DatasetSpec = args.dataset.parse()?;
     let cache = args.cache.unwrap_or_else(default_cache_dir);
-    if spec.is_segmentation() {
+    let (n, name, what) = if spec.is_segmentation() {
         let data = load_segmentation(&spec, &cache)?;
-        let split = match args.split.as_str() {
-            "test" => data.test,
-            "train" => data.train,
-            other => bail!("--split must be train or test, got `{other}`"),
-        };
+        let split = args.split.pick(data.train, data.test);
         let n = export_seg_samples(&*split, &data.classes, args.n, &args.out)?;
-        println!(
-            "wrote {n} {} {} images and masks to {}/{{images,masks}}",
-            data.name,
-            args.split,
-            args.out.display()
-        );
-        return Ok(());
-    }
-    let data = load_classification(&spec, &cache)?;
-    let split = match args.split.as_str() {
-        "test" => data.test,
-        "train" => data.train,
-        other => bail!("--split must be train or test, got `{other}`"),
+        (n, data.name, "images and masks (images/, masks/)")
+    } else {
+        let data = load_classification(&spec, &cache)?;
+        let split = args.split.pick(data.train, data.test);
+        let n = export_samples(&*split, &data.classes, args.n, &args.out)?;
+        (n, data.name, "images")
     };
-    let n = export_samples(&*split, &data.classes, args.n, &args.out)?;
-    println!(
-        "wrote {n} {} {} images to {}",
-        data.name,
-        args.split,
-        args.out.display()
-    );
+    let split = args.split.name();
+    println!("wrote {n} {name} {split} {what} to {}", args.out.display());
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use model::backend::BackendKind;
-use model::registry::{self, ModelArgs};
+use model::registry::{self, ModelArgs, Registered};
 use model::summary::summarize;
 
 /// Arguments of `cargo xtask summary`.
@@ -50,21 +50,18 @@ fn human(n: u128) -> String {
 }
 
 pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
-    if model::segmentation::SEGMENTATION_MODELS.contains(&args.model.as_str()) {
-        return run_segmentation(&args);
-    }
-    let entry = registry::lookup(&args.model)?;
-    let defaults = entry.default_args();
+    let found = registry::find(&args.model)?;
     let input = match &args.input {
         Some(text) => parse_input(text)?,
-        None => [
-            defaults.in_channels,
-            defaults.input_size,
-            defaults.input_size,
-        ],
+        None => found.default_input(),
+    };
+    let classes = args.num_classes.unwrap_or(found.default_classes());
+    let entry = match found {
+        Registered::Segmenter(_) => return run_segmentation(&args, input, classes),
+        Registered::Classifier(entry) => entry,
     };
     let model_args = ModelArgs {
-        num_classes: args.num_classes.unwrap_or(defaults.num_classes),
+        num_classes: classes,
         in_channels: input[0],
         input_size: input[1],
     };
@@ -72,34 +69,19 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
     let config = entry.config(model_args);
     let summary = summarize(&config, input, &device)?;
     if args.json {
-        let mut value = serde_json::to_value(&summary)?;
-        value["model"] = serde_json::Value::String(entry.name.clone());
-        value["config"] = serde_json::to_value(&config)?;
-        println!("{}", serde_json::to_string_pretty(&value)?);
-        return Ok(());
+        return print_json(&summary, &entry.name, &config);
     }
     println!("{} — {} ({})", entry.name, entry.description, entry.paper);
     print_table(&summary, model_args.num_classes);
     Ok(())
 }
 
-fn run_segmentation(args: &SummaryArgs) -> anyhow::Result<()> {
-    let small = args.model.ends_with("_small");
-    let input = match &args.input {
-        Some(text) => parse_input(text)?,
-        None if small => [1, 32, 32],
-        None => [3, 224, 224],
-    };
-    let classes = args.num_classes.unwrap_or(if small { 11 } else { 21 });
+fn run_segmentation(args: &SummaryArgs, input: [usize; 3], classes: usize) -> anyhow::Result<()> {
     let config = model::segmentation::segmentation_config(&args.model, classes, input[0])?;
     let device = args.backend.parse::<BackendKind>()?.device()?;
     let summary = model::summary::summarize_segmentation(&config, input, &device)?;
     if args.json {
-        let mut value = serde_json::to_value(&summary)?;
-        value["model"] = serde_json::Value::String(args.model.clone());
-        value["config"] = serde_json::to_value(&config)?;
-        println!("{}", serde_json::to_string_pretty(&value)?);
-        return Ok(());
+        return print_json(&summary, &args.model, &config);
     }
     println!("{} — segmentation network", args.model);
     print_table(&summary, classes);
@@ -139,4 +121,17 @@ fn print_table(summary: &model::summary::Summary, classes: usize) {
             human(cmp.dense_weights)
         );
     }
+}
+
+/// The summary as JSON, with the model's name and config.
+fn print_json(
+    summary: &impl serde::Serialize,
+    model: &str,
+    config: &impl serde::Serialize,
+) -> anyhow::Result<()> {
+    let mut value = serde_json::to_value(summary)?;
+    value["model"] = serde_json::Value::String(model.to_string());
+    value["config"] = serde_json::to_value(config)?;
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(())
 }

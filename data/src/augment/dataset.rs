@@ -1,11 +1,12 @@
 //! Datasets that augment the items of another dataset on the fly, in the data-loader workers.
 //!
-//! The epoch in the random key is either set by the training loop through an [`EpochHandle`], or, by
-//! default, counted per sample: the n-th read of sample `i` is epoch n. Both are independent of how many
-//! workers read the dataset and in which order.
+//! The epoch in the random key is counted per sample: the n-th read of sample `i` is epoch n
+//! (from the epoch a resumed run starts at), independent of how many workers read the dataset and
+//! in which order.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use burn::data::dataset::{Dataset, DatasetError};
 
@@ -15,49 +16,19 @@ use crate::input::to_image;
 use crate::item::{ImageItem, Pixels, SegItem};
 use crate::rng::Rng;
 
-/// A shared epoch number the training loop sets before each epoch.
-#[derive(Debug, Clone, Default)]
-pub struct EpochHandle(Arc<AtomicU64>);
-
-impl EpochHandle {
-    /// A handle at epoch 0.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the epoch.
-    pub fn set(&self, epoch: u64) {
-        self.0.store(epoch, Ordering::Relaxed);
-    }
-
-    /// The epoch.
-    pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
-    }
-}
-
+/// How many times each sample has been read (its epoch).
 #[derive(Debug, Clone)]
-enum Epochs {
-    Counted(Arc<Vec<AtomicU32>>),
-    Shared(EpochHandle),
-}
+struct Epochs(Arc<Vec<AtomicU32>>);
 
 impl Epochs {
-    fn counted(len: usize) -> Self {
-        Self::counted_from(len, 0)
-    }
-
     fn counted_from(len: usize, epoch: u32) -> Self {
-        Self::Counted(Arc::new((0..len).map(|_| AtomicU32::new(epoch)).collect()))
+        Self(Arc::new((0..len).map(|_| AtomicU32::new(epoch)).collect()))
     }
 
     fn epoch_for(&self, index: usize) -> u64 {
-        match self {
-            Self::Counted(c) => c
-                .get(index)
-                .map_or(0, |a| u64::from(a.fetch_add(1, Ordering::Relaxed))),
-            Self::Shared(h) => h.get(),
-        }
+        self.0
+            .get(index)
+            .map_or(0, |a| u64::from(a.fetch_add(1, Ordering::Relaxed)))
     }
 }
 
@@ -100,31 +71,52 @@ pub fn augment_seg_item(
     }
 }
 
-/// A classification dataset whose items are augmented.
+/// An item that can be augmented: a classification image, or an image with its mask (one draw
+/// for both).
+pub trait Augment: Sized {
+    /// The item augmented with the stream of (seed, epoch, index).
+    fn augment(&self, config: &AugmentConfig, seed: u64, epoch: u64, index: u64) -> Self;
+}
+
+impl Augment for ImageItem {
+    fn augment(&self, config: &AugmentConfig, seed: u64, epoch: u64, index: u64) -> Self {
+        augment_item(self, config, seed, epoch, index)
+    }
+}
+
+impl Augment for SegItem {
+    fn augment(&self, config: &AugmentConfig, seed: u64, epoch: u64, index: u64) -> Self {
+        augment_seg_item(self, config, seed, epoch, index)
+    }
+}
+
+/// A dataset whose items are augmented on the fly.
 #[derive(Debug, Clone)]
-pub struct AugmentedDataset<D> {
+pub struct Augmented<D, I> {
     inner: D,
     config: AugmentConfig,
     seed: u64,
     epochs: Epochs,
+    item: PhantomData<fn() -> I>,
 }
 
-impl<D: Dataset<ImageItem>> AugmentedDataset<D> {
-    /// Wraps `inner`; epochs are counted per sample.
+/// A classification dataset whose items are augmented.
+pub type AugmentedDataset<D> = Augmented<D, ImageItem>;
+
+/// A segmentation dataset whose items are augmented (image and mask together).
+pub type AugmentedSegDataset<D> = Augmented<D, SegItem>;
+
+impl<D: Dataset<I>, I: Augment> Augmented<D, I> {
+    /// Wraps `inner`; epochs are counted per sample from 0.
     pub fn new(inner: D, config: AugmentConfig, seed: u64) -> Self {
-        let epochs = Epochs::counted(inner.len());
+        let epochs = Epochs::counted_from(inner.len(), 0);
         Self {
             inner,
             config,
             seed,
             epochs,
+            item: PhantomData,
         }
-    }
-
-    /// Takes the epoch from `handle` instead of counting.
-    pub fn with_epoch_handle(mut self, handle: EpochHandle) -> Self {
-        self.epochs = Epochs::Shared(handle);
-        self
     }
 
     /// Counts epochs from `epoch` instead of 0 (a resumed run continues the augmentation stream of
@@ -135,71 +127,11 @@ impl<D: Dataset<ImageItem>> AugmentedDataset<D> {
     }
 }
 
-impl<D: Dataset<ImageItem>> Dataset<ImageItem> for AugmentedDataset<D> {
-    fn get(&self, index: usize) -> Result<ImageItem, DatasetError> {
+impl<D: Dataset<I>, I: Augment + Send + Sync> Dataset<I> for Augmented<D, I> {
+    fn get(&self, index: usize) -> Result<I, DatasetError> {
         let item = self.inner.get(index)?;
         let epoch = self.epochs.epoch_for(index);
-        Ok(augment_item(
-            &item,
-            &self.config,
-            self.seed,
-            epoch,
-            index as u64,
-        ))
-    }
-
-    fn len(&self) -> usize {
-        self.inner.len()
-    }
-}
-
-/// A segmentation dataset whose items are augmented (image and mask together).
-#[derive(Debug, Clone)]
-pub struct AugmentedSegDataset<D> {
-    inner: D,
-    config: AugmentConfig,
-    seed: u64,
-    epochs: Epochs,
-}
-
-impl<D: Dataset<SegItem>> AugmentedSegDataset<D> {
-    /// Wraps `inner`; epochs are counted per sample.
-    pub fn new(inner: D, config: AugmentConfig, seed: u64) -> Self {
-        let epochs = Epochs::counted(inner.len());
-        Self {
-            inner,
-            config,
-            seed,
-            epochs,
-        }
-    }
-
-    /// Takes the epoch from `handle` instead of counting.
-    pub fn with_epoch_handle(mut self, handle: EpochHandle) -> Self {
-        self.epochs = Epochs::Shared(handle);
-        self
-    }
-}
-
-impl<D: Dataset<SegItem>> AugmentedSegDataset<D> {
-    /// Counts epochs from `epoch` instead of 0 (a resumed run continues the augmentation stream).
-    pub fn starting_at_epoch(mut self, epoch: u32) -> Self {
-        self.epochs = Epochs::counted_from(self.inner.len(), epoch);
-        self
-    }
-}
-
-impl<D: Dataset<SegItem>> Dataset<SegItem> for AugmentedSegDataset<D> {
-    fn get(&self, index: usize) -> Result<SegItem, DatasetError> {
-        let item = self.inner.get(index)?;
-        let epoch = self.epochs.epoch_for(index);
-        Ok(augment_seg_item(
-            &item,
-            &self.config,
-            self.seed,
-            epoch,
-            index as u64,
-        ))
+        Ok(item.augment(&self.config, self.seed, epoch, index as u64))
     }
 
     fn len(&self) -> usize {

@@ -17,7 +17,7 @@ pub mod ops;
 use serde::{Deserialize, Serialize};
 
 pub use dataset::{
-    AugmentedDataset, AugmentedSegDataset, EpochHandle, augment_item, augment_seg_item,
+    Augment, Augmented, AugmentedDataset, AugmentedSegDataset, augment_item, augment_seg_item,
 };
 
 use crate::geometry::{Image, Mask};

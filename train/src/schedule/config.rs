@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::error::ScheduleError;
 
 /// What one unit of the schedule's time `t` is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
     /// `t` counts optimiser iterations (mini-batches): the learning rate changes every step.
@@ -55,9 +55,20 @@ pub enum Decay {
         /// The learning rate reached at `t = T` and kept afterwards.
         #[serde(default)]
         min_lr: f64,
-        /// Length `T` of the annealing, in units.
-        period: u64,
+        /// Length `T` of the annealing, in units; absent: the whole run (resolved by the
+        /// experiment). Files written before this was an option say `0` for that.
+        #[serde(
+            default,
+            deserialize_with = "zero_is_none",
+            skip_serializing_if = "Option::is_none"
+        )]
+        period: Option<u64>,
     },
+}
+
+/// Reads a cosine period, turning the old "whole run" sentinel `0` into `None`.
+fn zero_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(Option::<u64>::deserialize(d)?.filter(|p| *p > 0))
 }
 
 /// A complete learning-rate schedule: initial rate, decay law, optional linear warm-up and the
@@ -100,7 +111,24 @@ impl ScheduleConfig {
 
     /// Cosine annealing from `lr0` to `min_lr` over `period` units.
     pub fn cosine(lr0: f64, min_lr: f64, period: u64) -> Self {
-        Self::new(lr0, Decay::Cosine { min_lr, period })
+        Self::new(
+            lr0,
+            Decay::Cosine {
+                min_lr,
+                period: Some(period),
+            },
+        )
+    }
+
+    /// Cosine annealing from `lr0` to 0 over the whole run (the experiment resolves the period).
+    pub fn cosine_over_run(lr0: f64) -> Self {
+        Self::new(
+            lr0,
+            Decay::Cosine {
+                min_lr: 0.0,
+                period: None,
+            },
+        )
     }
 
     /// A schedule in iterations without warm-up.
@@ -149,7 +177,7 @@ impl ScheduleConfig {
                 }
             }
             Decay::Cosine { min_lr, period } => {
-                if period == 0 {
+                if period.is_none_or(|p| p == 0) {
                     Err(ScheduleError::ZeroPeriod)
                 } else if !(min_lr.is_finite() && (0.0..=self.lr0).contains(&min_lr)) {
                     Err(ScheduleError::InvalidMinLr {
@@ -185,9 +213,10 @@ impl std::fmt::Display for ScheduleConfig {
             }
             Decay::Exponential { k } => write!(f, "exponential lr0={lr0} k={k}")?,
             Decay::TimeBased { k } => write!(f, "time-based lr0={lr0} k={k}")?,
-            Decay::Cosine { min_lr, period } => {
-                write!(f, "cosine lr0={lr0} min_lr={min_lr} T={period}")?
-            }
+            Decay::Cosine { min_lr, period } => match period {
+                Some(t) => write!(f, "cosine lr0={lr0} min_lr={min_lr} T={t}")?,
+                None => write!(f, "cosine lr0={lr0} min_lr={min_lr} T=whole run")?,
+            },
         }
         if self.warmup > 0 {
             write!(f, " warmup={}", self.warmup)?;

@@ -20,7 +20,7 @@ pub enum ScheduleError {
     )]
     ZeroStepSize,
     /// The cosine schedule's period is zero.
-    #[error("cosine period T must be at least 1")]
+    #[error("cosine period T must be at least 1 (or absent in an experiment: the whole run)")]
     ZeroPeriod,
     /// The cosine schedule's minimum is negative, not finite or above lr0.
     #[error("cosine min_lr must lie in [0, lr0 = {lr0}], got {min_lr}")]

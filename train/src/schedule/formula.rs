@@ -40,7 +40,7 @@ fn decayed(lr0: f64, decay: Decay, t: u64) -> f64 {
         Decay::Exponential { k } => lr0 * (-k * t as f64).exp(),
         Decay::TimeBased { k } => lr0 / (1.0 + k * t as f64),
         Decay::Cosine { min_lr, period } => {
-            let period = period.max(1);
+            let period = period.unwrap_or(1).max(1);
             if t >= period {
                 min_lr
             } else {

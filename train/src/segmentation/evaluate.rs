@@ -11,12 +11,12 @@ use data::{IGNORE_ID, SegItem, SegmentationBatch, SegmentationBatcher};
 use model::segmentation::SegNetworkConfig;
 use serde::Serialize;
 
+use crate::confusion::ConfusionMatrix;
 use crate::error::TrainError;
 use crate::evaluate::read_items;
 use crate::load::load_weights;
 use crate::regularization::Regularization;
 use crate::segmentation::loss::pixel_cross_entropy;
-use crate::segmentation::metrics::ConfusionMatrix;
 use crate::segmentation::segmenter::Segmenter;
 
 /// Scores of a segmentation network on a dataset.

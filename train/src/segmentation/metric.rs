@@ -12,7 +12,7 @@ use burn::train::metric::{
 };
 use data::IGNORE_ID;
 
-use crate::segmentation::metrics::ConfusionMatrix;
+use crate::confusion::ConfusionMatrix;
 
 /// Predicted and target class maps of one batch, `[B, H, W]` each.
 pub struct SegmentationInput {

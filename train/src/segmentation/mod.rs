@@ -5,11 +5,9 @@
 pub mod evaluate;
 pub mod loss;
 pub mod metric;
-pub mod metrics;
 pub mod run;
 pub mod segmenter;
 pub mod setup;
 
+pub use crate::confusion::ConfusionMatrix;
 pub use loss::pixel_cross_entropy;
-pub use metrics::ConfusionMatrix;
-pub use run::{SegRunSummary, run_segmentation};

@@ -3,18 +3,17 @@
 //! and the image+mask augmentation.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use burn::data::dataset::{Dataset, DatasetError};
 use data::{
-    AugmentConfig, AugmentedSegDataset, DatasetSpec, ImageItem, InputSpec, Normalize,
-    Preprocessing, SegItem, SegmentationData, default_cache_dir, load_segmentation,
+    ImageItem, InputSpec, Normalize, Preprocessing, SegItem, SegmentationData, load_segmentation,
 };
 use model::segmentation::{SegNetworkConfig, segmentation_config};
 
 use crate::error::TrainError;
-use crate::experiment::{AugmentChoice, ExperimentConfig, PreprocessKind};
-use crate::split::{Splits, Subset, split_run_data};
+use crate::experiment::{ExperimentConfig, PreprocessKind};
+use crate::setup::Prepared;
+use crate::split::split_run_data;
 
 /// Inputs of at most this side get the CPU-sized width when the config names none.
 pub const SMALL_INPUT: usize = 64;
@@ -22,31 +21,11 @@ pub const SMALL_INPUT: usize = 64;
 pub const SMALL_WIDTH: usize = 16;
 
 /// The datasets and recipes of one segmentation run.
-pub struct PreparedSeg {
-    /// The network's configuration (saved as `model.json`).
-    pub network: SegNetworkConfig,
-    /// Preprocessing (saved as `preprocessing.json`; carries the class names).
-    pub preprocessing: Preprocessing,
-    /// Augmented training subset.
-    pub train: AugmentedSegDataset<Arc<Subset<SegItem>>>,
-    /// The same subset without augmentation (for statistics such as class weights).
-    pub train_plain: Arc<Subset<SegItem>>,
-    /// Validation subset (held out of the training split).
-    pub valid: Subset<SegItem>,
-    /// Test split.
-    pub test: Arc<dyn Dataset<SegItem>>,
-    /// Dataset name.
-    pub dataset_name: String,
-}
+pub type PreparedSeg = Prepared<SegNetworkConfig, SegItem>;
 
-/// Load the data of `config` (`folder:DIR` is read as a segmentation folder).
+/// Load the data of `config` (fetching or generating it if needed).
 pub fn load_seg_data(config: &ExperimentConfig) -> Result<SegmentationData, TrainError> {
-    let spec = match config.dataset.parse::<DatasetSpec>()? {
-        DatasetSpec::Folder(dir) => DatasetSpec::SegFolder(dir),
-        spec => spec,
-    };
-    let cache = config.data_dir.clone().unwrap_or_else(default_cache_dir);
-    Ok(load_segmentation(&spec, &cache)?)
+    Ok(load_segmentation(&config.dataset, &config.data_cache())?)
 }
 
 /// The network of `config` for `classes` classes and `channels` input channels at `input_size`:
@@ -102,14 +81,15 @@ pub fn prepare_segmentation(
     let input = InputSpec::new(channels, size, size);
     let network = seg_network_config(config, data.classes.len(), channels, size)?;
 
-    let Splits { train, valid, test } = split_run_data(&data.train, &data.test, config)?;
+    let splits = split_run_data(&data.train, &data.test, config)?;
+    let train = &splits.train;
 
     let classes = data.classes.clone();
-    let preprocessing = match saved_preprocessing {
+    let pre = match saved_preprocessing {
         Some(path) => Preprocessing::load(path)?,
         None => match config.preprocess {
             PreprocessKind::Standardize => {
-                Preprocessing::standardize(&Images(&*train), input, classes)?
+                Preprocessing::standardize(&Images(&**train), input, classes)?
             }
             PreprocessKind::None => Preprocessing::new(input, Normalize::None, classes)?,
             PreprocessKind::Pca | PreprocessKind::Zca => {
@@ -120,23 +100,16 @@ pub fn prepare_segmentation(
         },
     };
 
-    let augment = match &config.augment {
-        AugmentChoice::Preset(name) if name == "default" => AugmentConfig::default_for(first.shape),
-        AugmentChoice::Pipeline(pipeline) => pipeline.clone(),
-        _ => AugmentConfig::none(),
-    };
-    let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
-    let train_plain = train.clone();
-    let train = AugmentedSegDataset::new(train, augment, config.seed).starting_at_epoch(epoch);
-    Ok(PreparedSeg {
+    let augment = config.augment.resolve(first.shape);
+    Ok(Prepared::assemble(
         network,
-        preprocessing,
-        train,
-        train_plain,
-        valid,
-        test,
-        dataset_name: data.name,
-    })
+        pre,
+        splits,
+        augment,
+        config,
+        start_epoch,
+        data.name,
+    ))
 }
 
 /// Median-frequency class weights (Eigen & Fergus, ICCV 2015; SegNet's loss): `median(f) / f(c)`

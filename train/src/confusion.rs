@@ -1,4 +1,5 @@
-//! The confusion matrix of a segmentation (or classification) and the scores read from it:
+//! The confusion matrix both tasks own (a classification's test split, a segmentation's pixels)
+//! and the scores read from it:
 //! pixel accuracy Σᵢ nᵢᵢ / Σᵢⱼ nᵢⱼ, per-class IoU nᵢᵢ / (tᵢ + Σⱼ nⱼᵢ − nᵢᵢ) and mean IoU over the
 //! classes present in the target or the prediction (a class absent from both has no IoU and is left
 //! out of the mean). Rows are target classes, columns predicted classes; the ignore id is skipped.

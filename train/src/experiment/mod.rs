@@ -3,214 +3,117 @@
 //! backend. Read from JSON (unknown keys are errors), overridden by command-line flags, and saved as
 //! `config.json` in the run folder, from which `--resume` and the `infer` binary read it back.
 
+mod choices;
+mod overrides;
+
 use std::path::{Path, PathBuf};
 
-use data::AugmentConfig;
+use data::DatasetSpec;
 use model::backend::BackendKind;
 use serde::{Deserialize, Serialize};
+
+pub use choices::{
+    AugmentChoice, AugmentPreset, ClassWeights, ClassWeightsFlag, OptimizerKind, PreprocessKind,
+    ScheduleKind, Task,
+};
+pub use overrides::Overrides;
 
 use crate::error::TrainError;
 use crate::optimizer::OptimizerConfig;
 use crate::regularization::Regularization;
 use crate::schedule::{Decay, ScheduleConfig, TimeUnit};
 
-/// How training images are standardised before they reach the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum PreprocessKind {
-    /// Per-channel mean/std from the training split (zero-centring and normalisation).
-    #[default]
-    Standardize,
-    /// PCA whitening from the training covariance.
-    Pca,
-    /// ZCA whitening from the training covariance.
-    Zca,
-    /// Pixels scaled to [0, 1] only.
-    None,
-}
-
-/// Augmentation: `"default"` (the dataset's usual recipe), `"none"`, or an explicit pipeline.
+/// Everything that defines a run, classification or segmentation. Every field may be left out of
+/// the JSON (the defaults are [`ExperimentConfig::default`], the LeNet-5 MNIST recipe).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum AugmentChoice {
-    /// A named preset: `default` or `none`.
-    Preset(String),
-    /// An explicit list of transforms.
-    Pipeline(AugmentConfig),
-}
-
-impl Default for AugmentChoice {
-    fn default() -> Self {
-        Self::Preset("none".into())
-    }
-}
-
-/// What a run learns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Task {
-    /// One class per image (the classification registry).
-    #[default]
-    Classify,
-    /// One class per pixel (the segmentation registry, datasets with masks).
-    Segment,
-}
-
-impl std::fmt::Display for Task {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Classify => "classify",
-            Self::Segment => "segment",
-        })
-    }
-}
-
-impl std::str::FromStr for Task {
-    type Err = TrainError;
-    fn from_str(s: &str) -> Result<Self, TrainError> {
-        match s {
-            "classify" => Ok(Self::Classify),
-            "segment" => Ok(Self::Segment),
-            _ => Err(TrainError::Config(format!(
-                "unknown task `{s}`; use classify or segment"
-            ))),
-        }
-    }
-}
-
-/// Per-class loss weights of a segmentation run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ClassWeights {
-    /// `"median-frequency"`: `median(f) / f(c)`, with `f(c)` the pixels of class `c` over the
-    /// pixels of the training images that contain `c`.
-    Named(String),
-    /// One weight per class.
-    List(Vec<f32>),
-}
-
-fn default_model() -> String {
-    "lenet5".into()
-}
-fn default_dataset() -> String {
-    "mnist".into()
-}
-fn default_batch_size() -> usize {
-    128
-}
-fn default_epochs() -> usize {
-    12
-}
-fn default_seed() -> u64 {
-    42
-}
-fn default_valid_fraction() -> f64 {
-    0.1
-}
-fn default_optimizer() -> OptimizerConfig {
-    OptimizerConfig::nesterov(0.9).with_weight_decay(5e-4)
-}
-fn default_schedule() -> ScheduleConfig {
-    // Cosine annealing over the whole run (a period of 0 is resolved to the run's length).
-    ScheduleConfig::new(
-        0.05,
-        Decay::Cosine {
-            min_lr: 0.0,
-            period: 0,
-        },
-    )
-}
-fn default_augment() -> AugmentChoice {
-    AugmentChoice::Preset("default".into())
-}
-fn default_backend() -> BackendKind {
-    BackendKind::Flex
-}
-fn default_workers() -> usize {
-    // One loader thread keeps the batch order, and so a CPU run, reproducible from the seed; more
-    // threads help only when augmentation is heavy (large images), at the cost of that determinism.
-    1
-}
-
-/// Everything that defines a classification run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct ExperimentConfig {
     /// Classification or segmentation.
-    #[serde(default)]
     pub task: Task,
     /// Registry name of the model (`cargo xtask models`).
-    #[serde(default = "default_model")]
     pub model: String,
-    /// Dataset: `mnist`, `fashion-mnist`, `cifar10:DIR`, `folder:DIR`.
-    #[serde(default = "default_dataset")]
-    pub dataset: String,
+    /// Dataset: `mnist`, `fashion-mnist`, `cifar10:DIR`, `folder:DIR`, `digits-seg[:SEED]`,
+    /// `seg-folder:DIR` (parsed once, here; `folder:DIR` of a segmentation run is read as
+    /// `seg-folder:DIR`).
+    pub dataset: DatasetSpec,
     /// Input side fed to the network (default: the dataset's own size for small models, the
     /// model's size otherwise; segmentation: the images' own size).
-    #[serde(default)]
     pub input_size: Option<usize>,
     /// Input channels fed to the network (default: the dataset's).
-    #[serde(default)]
     pub channels: Option<usize>,
     /// Preprocessing statistics computed from the training split.
-    #[serde(default)]
     pub preprocess: PreprocessKind,
     /// Training-time augmentation.
-    #[serde(default = "default_augment")]
     pub augment: AugmentChoice,
     /// Optimiser and its hyper-parameters.
-    #[serde(default = "default_optimizer")]
     pub optimizer: OptimizerConfig,
     /// L1 / L2 penalties added to the loss.
-    #[serde(default)]
     pub regularization: Regularization,
     /// Learning-rate schedule (its `lr0` is the base learning rate).
-    #[serde(default = "default_schedule")]
     pub schedule: ScheduleConfig,
     /// Mini-batch size.
-    #[serde(default = "default_batch_size")]
     pub batch_size: usize,
     /// Number of epochs.
-    #[serde(default = "default_epochs")]
     pub epochs: usize,
     /// Seed of initialisation, shuffling, the validation split and augmentation.
-    #[serde(default = "default_seed")]
     pub seed: u64,
     /// Fraction of the training split held out for validation.
-    #[serde(default = "default_valid_fraction")]
     pub valid_fraction: f64,
     /// Use only this many training images (before the validation split); for quick runs.
-    #[serde(default)]
     pub train_limit: Option<usize>,
     /// Use only this many test images.
-    #[serde(default)]
     pub test_limit: Option<usize>,
     /// Segmentation: base width (channels of the first stage) replacing the registry's; when absent,
     /// inputs of at most 64 px get 16 (a quarter of the papers' 64) so the nets train on a CPU.
-    #[serde(default)]
     pub width: Option<usize>,
     /// Segmentation: loss weight per class — a list (PyTorch's `weight`) or `"median-frequency"`
     /// (Eigen & Fergus 2015, as SegNet trains); default all 1.
-    #[serde(default)]
     pub class_weights: Option<ClassWeights>,
     /// Weight of GoogLeNet's auxiliary losses (the paper uses 0.3).
-    #[serde(default)]
     pub aux_weight: Option<f64>,
     /// Backend that trains the network.
-    #[serde(default = "default_backend")]
     pub backend: BackendKind,
     /// Data-loader worker threads (1 keeps runs reproducible; more deliver batches in a
     /// nondeterministic order).
-    #[serde(default = "default_workers")]
     pub num_workers: usize,
     /// Data cache folder (default: `$CNN_DATA_DIR` or `<workspace>/.cache/data`).
-    #[serde(default)]
     pub data_dir: Option<PathBuf>,
+    /// Stop when the validation metric (accuracy, or mIoU) has not improved for this many epochs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early_stop: Option<usize>,
 }
 
 impl Default for ExperimentConfig {
+    /// The LeNet-5 MNIST recipe (`configs/lenet5_mnist.json`): Nesterov momentum 0.9 with coupled
+    /// weight decay 5e-4, cosine annealing from 0.05 over the whole run, batch 128, 12 epochs,
+    /// the default augmentation, 10 % held out for validation, flex, one loader thread (which keeps
+    /// a CPU run reproducible from its seed).
     fn default() -> Self {
-        serde_json::from_str("{}").unwrap_or_else(|_| unreachable!("every field has a default"))
+        Self {
+            task: Task::Classify,
+            model: "lenet5".into(),
+            dataset: DatasetSpec::Mnist(None),
+            input_size: None,
+            channels: None,
+            preprocess: PreprocessKind::Standardize,
+            augment: AugmentChoice::Preset(AugmentPreset::Default),
+            optimizer: OptimizerConfig::nesterov(0.9).with_weight_decay(5e-4),
+            regularization: Regularization::default(),
+            schedule: ScheduleConfig::cosine_over_run(0.05),
+            batch_size: 128,
+            epochs: 12,
+            seed: 42,
+            valid_fraction: 0.1,
+            train_limit: None,
+            test_limit: None,
+            width: None,
+            class_weights: None,
+            aux_weight: None,
+            backend: BackendKind::Flex,
+            num_workers: 1,
+            data_dir: None,
+            early_stop: None,
+        }
     }
 }
 
@@ -222,16 +125,10 @@ impl ExperimentConfig {
         Self {
             task: Task::Segment,
             model: "unet".into(),
-            dataset: "digits-seg".into(),
+            dataset: DatasetSpec::DigitsSeg { seed: 0 },
             optimizer: OptimizerConfig::adam(),
-            schedule: ScheduleConfig::new(
-                2e-3,
-                Decay::Cosine {
-                    min_lr: 0.0,
-                    period: 0,
-                },
-            ),
-            class_weights: Some(ClassWeights::Named("median-frequency".into())),
+            schedule: ScheduleConfig::cosine_over_run(2e-3),
+            class_weights: Some(ClassWeights::MedianFrequency),
             batch_size: 16,
             epochs: 12,
             ..Self::default()
@@ -246,20 +143,31 @@ impl ExperimentConfig {
 
     /// Parse and validate a JSON text.
     pub fn from_json(text: &str) -> Result<Self, TrainError> {
-        let config: Self =
+        let mut config: Self =
             serde_json::from_str(text).map_err(|e| TrainError::Config(e.to_string()))?;
+        config.normalize();
         config.validate()?;
         Ok(config)
     }
 
     /// Pretty JSON, as written to `config.json`.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| unreachable!("plain data serialises"))
+    pub fn to_json(&self) -> Result<String, TrainError> {
+        serde_json::to_string_pretty(self).map_err(|e| TrainError::Config(e.to_string()))
+    }
+
+    /// Settle what depends on the task, once: a segmentation run reads `folder:DIR` as a
+    /// segmentation folder.
+    pub(crate) fn normalize(&mut self) {
+        if self.task == Task::Segment
+            && let DatasetSpec::Folder(dir) = &self.dataset
+        {
+            self.dataset = DatasetSpec::SegFolder(dir.clone());
+        }
     }
 
     /// Reject values that cannot train: unknown model, empty batch, bad LR, bad split …
     pub fn validate(&self) -> Result<(), TrainError> {
-        let spec = self.dataset.parse::<data::DatasetSpec>()?;
+        let spec = &self.dataset;
         match self.task {
             Task::Classify => {
                 model::registry::lookup(&self.model)?;
@@ -272,22 +180,11 @@ impl ExperimentConfig {
             }
             Task::Segment => {
                 model::segmentation::segmentation_config(&self.model, 2, 1)?;
-                if !matches!(
-                    spec,
-                    data::DatasetSpec::DigitsSeg { .. }
-                        | data::DatasetSpec::SegFolder(_)
-                        | data::DatasetSpec::Folder(_)
-                ) {
+                // `folder:DIR` is read as `seg-folder:DIR` ([`Self::normalize`]).
+                if !(spec.is_segmentation() || matches!(spec, DatasetSpec::Folder(_))) {
                     return Err(TrainError::Config(format!(
                         "`{}` has no masks; segmentation trains on digits-seg[:SEED] or folder:DIR",
                         self.dataset
-                    )));
-                }
-                if let Some(ClassWeights::Named(name)) = &self.class_weights
-                    && name != "median-frequency"
-                {
-                    return Err(TrainError::Config(format!(
-                        "class_weights must be a list or \"median-frequency\", got \"{name}\""
                     )));
                 }
                 if self.width == Some(0) {
@@ -301,9 +198,10 @@ impl ExperimentConfig {
         if self.epochs == 0 {
             return Err(TrainError::Config("epochs must be at least 1".into()));
         }
-        if !(0.0..1.0).contains(&self.valid_fraction) {
+        // The best model is chosen on the validation split, so it must not be empty.
+        if !(self.valid_fraction > 0.0 && self.valid_fraction < 1.0) {
             return Err(TrainError::Config(format!(
-                "valid_fraction must be in [0, 1), got {}",
+                "valid_fraction must be in (0, 1): the best epoch is chosen on the validation split, got {}",
                 self.valid_fraction
             )));
         }
@@ -315,13 +213,10 @@ impl ExperimentConfig {
                 "channels must be 1 or 3, got {c}"
             )));
         }
-        if let AugmentChoice::Preset(name) = &self.augment
-            && name != "default"
-            && name != "none"
-        {
-            return Err(TrainError::Config(format!(
-                "augment must be \"default\", \"none\" or a pipeline object, got \"{name}\""
-            )));
+        if self.early_stop == Some(0) {
+            return Err(TrainError::Config(
+                "early_stop (patience) must be at least 1 epoch".into(),
+            ));
         }
         self.resolved_schedule(1).validate()?;
         self.optimizer.validate()?;
@@ -329,11 +224,15 @@ impl ExperimentConfig {
         Ok(())
     }
 
-    /// The schedule with a cosine period of 0 resolved to the whole run (`epochs`, or `epochs ×
+    /// The schedule with an absent cosine period resolved to the whole run (`epochs`, or `epochs ×
     /// iterations_per_epoch` when the schedule counts iterations).
     pub fn resolved_schedule(&self, iterations_per_epoch: u64) -> ScheduleConfig {
         let mut schedule = self.schedule;
-        if let Decay::Cosine { min_lr, period: 0 } = schedule.decay {
+        if let Decay::Cosine {
+            min_lr,
+            period: None,
+        } = schedule.decay
+        {
             let epochs = self.epochs as u64;
             let period = match schedule.unit {
                 TimeUnit::Epoch => epochs,
@@ -341,15 +240,21 @@ impl ExperimentConfig {
             };
             schedule.decay = Decay::Cosine {
                 min_lr,
-                period: period.max(1),
+                period: Some(period.max(1)),
             };
         }
         schedule
     }
 
+    /// The data cache folder: `data_dir`, else `$CNN_DATA_DIR` or `<workspace>/.cache/data`.
+    pub fn data_cache(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(data::default_cache_dir)
+    }
+
     /// The folder name a run of this config gets by default: `runs/<model>-<dataset>`.
     pub fn default_run_name(&self) -> String {
-        let dataset: String = self.dataset.chars().take_while(|c| *c != ':').collect();
-        format!("{}-{}", self.model, dataset)
+        format!("{}-{}", self.model, self.dataset.name())
     }
 }
