@@ -12,14 +12,15 @@ use gemm::Parallelism;
 use rayon::prelude::*;
 
 use super::geometry::ConvGeometry;
+use super::small_planes;
 use super::vectorized;
 
 /// A row-major or strided matrix view: element `(r, c)` is at `r · rs + c · cs`.
 #[derive(Clone, Copy)]
-struct View<'a> {
-    data: &'a [f32],
-    rs: usize,
-    cs: usize,
+pub(super) struct View<'a> {
+    pub(super) data: &'a [f32],
+    pub(super) rs: usize,
+    pub(super) cs: usize,
 }
 
 /// The highest index a `rows × cols` matrix with strides `rs`, `cs` touches, plus one.
@@ -34,7 +35,7 @@ fn extent(rows: usize, cols: usize, rs: usize, cs: usize) -> usize {
 /// `dst = lhs · rhs` (or `dst += lhs · rhs` with `accumulate`): `m × k` times `k × n`, element
 /// `(r, c)` of `dst` at `r · rs + c · cs`.
 #[allow(clippy::too_many_arguments)]
-fn matmul(
+pub(super) fn matmul(
     m: usize,
     n: usize,
     k: usize,
@@ -93,7 +94,7 @@ fn matmul(
 
 /// How to split `batch` samples over the thread pool: the number of chunks, and the parallelism
 /// each GEMM call gets (all threads when there are fewer samples than threads).
-fn plan(batch: usize) -> (usize, Parallelism) {
+pub(super) fn plan(batch: usize) -> (usize, Parallelism) {
     let threads = rayon::current_num_threads().max(1);
     if batch >= threads {
         (threads, Parallelism::None)
@@ -103,13 +104,16 @@ fn plan(batch: usize) -> (usize, Parallelism) {
 }
 
 /// Samples per chunk when `batch` samples are split into `chunks`.
-fn chunk_len(batch: usize, chunks: usize) -> usize {
+pub(super) fn chunk_len(batch: usize, chunks: usize) -> usize {
     batch.div_ceil(chunks.max(1)).max(1)
 }
 
 /// Forward convolution: `x` is `batch × c_in × h × w`, `w` is `c_out × c_in/groups × kh × kw`,
 /// `bias` has `c_out` entries; returns `batch × c_out × oh × ow`.
 pub fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32]>) -> Vec<f32> {
+    if small_planes::applies(g) {
+        return small_planes::forward(g, x, w, bias);
+    }
     let p = g.out_plane();
     let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
     let mut out = vec![0.0f32; g.batch * g.c_out * p];
@@ -160,6 +164,9 @@ pub fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32]>) -> 
 /// Input gradient of a convolution: `dy` is `batch × c_out × oh × ow`; returns
 /// `batch × c_in × h × w`.
 pub fn backward_data(g: &ConvGeometry, dy: &[f32], w: &[f32]) -> Vec<f32> {
+    if small_planes::applies(g) {
+        return small_planes::backward_data(g, dy, w);
+    }
     let p = g.out_plane();
     let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
     let mut dx = vec![0.0f32; g.batch * g.c_in * g.in_plane()];

@@ -164,13 +164,20 @@ impl ConvGeometry {
     /// (`cg_in × h × w`, row-major).
     #[inline(always)]
     pub fn im2col(&self, x: &[f32], cols: &mut [f32]) {
+        self.im2col_strided(x, cols, self.out_plane());
+    }
+
+    /// [`im2col`](Self::im2col) into a matrix whose rows are `row_stride` apart (several
+    /// samples' columns side by side).
+    #[inline(always)]
+    pub fn im2col_strided(&self, x: &[f32], cols: &mut [f32], row_stride: usize) {
         let p = self.out_plane();
         let (kh, kw, ow) = (self.kh, self.kw, self.ow);
         for c in 0..self.cg_in() {
             let plane = &x[c * self.in_plane()..(c + 1) * self.in_plane()];
             for i in 0..kh {
                 for j in 0..kw {
-                    let row = &mut cols[((c * kh + i) * kw + j) * p..][..p];
+                    let row = &mut cols[((c * kh + i) * kw + j) * row_stride..][..p];
                     let (first, end, first_in) = self.valid_cols(j);
                     for oy in 0..self.oh {
                         let out = &mut row[oy * ow..(oy + 1) * ow];
@@ -202,13 +209,19 @@ impl ConvGeometry {
     /// [`im2col`](Self::im2col)); `dx` must start zeroed or hold what is to be added to.
     #[inline(always)]
     pub fn col2im(&self, cols: &[f32], dx: &mut [f32]) {
+        self.col2im_strided(cols, dx, self.out_plane());
+    }
+
+    /// [`col2im`](Self::col2im) from a matrix whose rows are `row_stride` apart.
+    #[inline(always)]
+    pub fn col2im_strided(&self, cols: &[f32], dx: &mut [f32], row_stride: usize) {
         let p = self.out_plane();
         let (kh, kw, ow) = (self.kh, self.kw, self.ow);
         for c in 0..self.cg_in() {
             let plane = &mut dx[c * self.in_plane()..(c + 1) * self.in_plane()];
             for i in 0..kh {
                 for j in 0..kw {
-                    let row = &cols[((c * kh + i) * kw + j) * p..][..p];
+                    let row = &cols[((c * kh + i) * kw + j) * row_stride..][..p];
                     let (first, end, first_in) = self.valid_cols(j);
                     if first == end {
                         continue;

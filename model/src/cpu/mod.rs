@@ -20,6 +20,7 @@ pub mod conv;
 pub mod extension;
 pub mod geometry;
 mod reduce;
+mod small_planes;
 
 use std::sync::OnceLock;
 
