@@ -214,22 +214,19 @@ fn norm(bn: &BatchNorm, x: Tensor<4>, residual: Option<Tensor<4>>, then: Then) -
         });
     }
     let device = x.device();
-    let y = Tensor::<4>::from_dispatch(<Dispatch as CpuInference>::cnn_batch_norm_eval(
+    let has_residual = residual.is_some();
+    let residual = residual.unwrap_or_else(|| absent(&x).reshape([1, 1, 1, 1]));
+    Tensor::from_dispatch(<Dispatch as CpuInference>::cnn_batch_norm_eval(
         x.into_dispatch(),
         bn.gamma.val().into_dispatch(),
         bn.beta.val().into_dispatch(),
         bn.running_mean.value().to_device(&device).into_dispatch(),
         bn.running_var.value().to_device(&device).into_dispatch(),
-        match residual {
-            Some(_) => Post::Identity,
-            None => then.post(),
-        },
+        residual.into_dispatch(),
+        has_residual,
+        then.post(),
         bn.epsilon,
-    ));
-    match residual {
-        Some(r) => then.apply(y + r),
-        None => y,
-    }
+    ))
 }
 
 /// The running statistics' update, as Burn's `BatchNorm` does it (biased batch variance).

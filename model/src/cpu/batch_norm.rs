@@ -148,11 +148,12 @@ pub fn eval_forward(
     beta: &[f32],
     mean: &[f32],
     var: &[f32],
+    residual: Option<&[f32]>,
     post: Post,
     eps: f64,
 ) -> Vec<f32> {
     let (scale, shift) = scale_shift(gamma, beta, mean, var, eps);
-    affine(l, x, &scale, &shift, None, post)
+    affine(l, x, &scale, &shift, residual, post)
 }
 
 /// Gradients of the training forward.

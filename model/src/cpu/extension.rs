@@ -57,7 +57,8 @@ pub trait CpuKernels: Backend {
 /// Operations used outside training (no backward).
 #[backend_extension(Flex)]
 pub trait CpuInference: Backend {
-    /// Evaluation-mode batch norm with the given statistics, then `post`.
+    /// Evaluation-mode batch norm with the given statistics, then `+ residual` when
+    /// `has_residual`, then `post`.
     #[allow(clippy::too_many_arguments)]
     fn cnn_batch_norm_eval(
         x: FloatTensor<Self>,
@@ -65,6 +66,8 @@ pub trait CpuInference: Backend {
         beta: FloatTensor<Self>,
         mean: FloatTensor<Self>,
         variance: FloatTensor<Self>,
+        residual: FloatTensor<Self>,
+        has_residual: bool,
         post: Post,
         epsilon: f64,
     ) -> FloatTensor<Self>;
@@ -181,12 +184,15 @@ impl CpuInference for Flex {
         beta: FlexTensor,
         mean: FlexTensor,
         variance: FlexTensor,
+        residual: FlexTensor,
+        has_residual: bool,
         post: Post,
         epsilon: f64,
     ) -> FlexTensor {
         let dims = x.layout().shape().to_vec();
         let l = layout_of(&dims);
         let [x, gamma, beta, mean, var] = [x, gamma, beta, mean, variance].map(Dense::new);
+        let residual = has_residual.then(|| Dense::new(residual));
         let y = batch_norm::eval_forward(
             l,
             x.data(),
@@ -194,6 +200,7 @@ impl CpuInference for Flex {
             beta.data(),
             mean.data(),
             var.data(),
+            residual.as_ref().map(Dense::data),
             post,
             epsilon,
         );
