@@ -136,7 +136,8 @@ fn input_of(text: &str) -> anyhow::Result<(usize, usize)> {
     }
 }
 
-/// A network of either task behind one forward.
+/// A network of either task behind one forward (built once per measurement: boxing buys nothing).
+#[allow(clippy::large_enum_variant)]
 enum Net {
     Classifier(model::Network),
     Segmenter(segmentation::SegNetwork),

@@ -80,29 +80,31 @@ fn affine(
     y.par_chunks_mut(l.plane)
         .enumerate()
         .with_min_len(l.min_planes())
-        .for_each(|(i, out)| vectorized(|| {
-            let c = i % l.channels;
-            let (a, s) = (scale[c], shift[c]);
-            let xs = &x[i * l.plane..][..l.plane];
-            match residual {
-                Some(r) => {
-                    let rs = &r[i * l.plane..][..l.plane];
-                    for ((o, &v), &rv) in out.iter_mut().zip(xs).zip(rs) {
-                        *o = v * a + s + rv;
+        .for_each(|(i, out)| {
+            vectorized(|| {
+                let c = i % l.channels;
+                let (a, s) = (scale[c], shift[c]);
+                let xs = &x[i * l.plane..][..l.plane];
+                match residual {
+                    Some(r) => {
+                        let rs = &r[i * l.plane..][..l.plane];
+                        for ((o, &v), &rv) in out.iter_mut().zip(xs).zip(rs) {
+                            *o = v * a + s + rv;
+                        }
+                    }
+                    None => {
+                        for (o, &v) in out.iter_mut().zip(xs) {
+                            *o = v * a + s;
+                        }
                     }
                 }
-                None => {
-                    for (o, &v) in out.iter_mut().zip(xs) {
-                        *o = v * a + s;
+                if post == Post::Relu {
+                    for o in out.iter_mut() {
+                        *o = o.max(0.0);
                     }
                 }
-            }
-            if post == Post::Relu {
-                for o in out.iter_mut() {
-                    *o = o.max(0.0);
-                }
-            }
-        }));
+            })
+        });
     y
 }
 
@@ -141,6 +143,7 @@ pub fn train_forward(
 }
 
 /// Evaluation forward with given (running) statistics.
+#[allow(clippy::too_many_arguments)]
 pub fn eval_forward(
     l: Layout,
     x: &[f32],

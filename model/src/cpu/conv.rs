@@ -60,9 +60,18 @@ pub(super) fn matmul(
         return;
     }
     // The bounds the unsafe call relies on, checked for real (they cost nothing next to the product).
-    assert!(extent(m, n, dst_rs, dst_cs) <= dst.len(), "gemm: destination too small");
-    assert!(extent(m, k, lhs.rs, lhs.cs) <= lhs.data.len(), "gemm: lhs too small");
-    assert!(extent(k, n, rhs.rs, rhs.cs) <= rhs.data.len(), "gemm: rhs too small");
+    assert!(
+        extent(m, n, dst_rs, dst_cs) <= dst.len(),
+        "gemm: destination too small"
+    );
+    assert!(
+        extent(m, k, lhs.rs, lhs.cs) <= lhs.data.len(),
+        "gemm: lhs too small"
+    );
+    assert!(
+        extent(k, n, rhs.rs, rhs.cs) <= rhs.data.len(),
+        "gemm: rhs too small"
+    );
     // SAFETY: the three matrices lie inside their slices (checked above), `dst` is borrowed
     // mutably and does not alias `lhs` or `rhs`, distinct (r, c) of `dst` are distinct elements
     // (one of its strides is at least the other's extent, as every caller lays it out), and every
@@ -289,7 +298,9 @@ pub fn backward_bias(dy: &[f32], batch: usize, channels: usize, plane: usize) ->
         .into_par_iter()
         .map(|c| {
             (0..batch)
-                .map(|b| vectorized(|| super::reduce::sum(&dy[(b * channels + c) * plane..][..plane])))
+                .map(|b| {
+                    vectorized(|| super::reduce::sum(&dy[(b * channels + c) * plane..][..plane]))
+                })
                 .sum::<f64>() as f32
         })
         .collect()

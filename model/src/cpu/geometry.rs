@@ -85,7 +85,7 @@ impl ConvGeometry {
                 "a size, stride, dilation or group count is zero: {self:?}"
             )));
         }
-        if self.c_in % self.groups != 0 || self.c_out % self.groups != 0 {
+        if !self.c_in.is_multiple_of(self.groups) || !self.c_out.is_multiple_of(self.groups) {
             return Err(KernelError::Geometry(format!(
                 "{} input and {} output channels do not divide into {} groups",
                 self.c_in, self.c_out, self.groups

@@ -23,10 +23,7 @@ pub fn sum(xs: &[f32]) -> f64 {
 pub fn sum_sq_dev(xs: &[f32], m: f32) -> f64 {
     let mut acc = [0.0f32; LANES];
     let (chunks, rest) = xs.as_chunks::<LANES>();
-    let tail: f64 = rest
-        .iter()
-        .map(|&v| f64::from((v - m) * (v - m)))
-        .sum();
+    let tail: f64 = rest.iter().map(|&v| f64::from((v - m) * (v - m))).sum();
     for chunk in chunks {
         for (a, &v) in acc.iter_mut().zip(chunk) {
             *a += (v - m) * (v - m);

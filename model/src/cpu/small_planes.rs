@@ -54,13 +54,22 @@ pub(super) fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32
                             [..cgi * g.in_plane()];
                         vectorized(|| g.im2col_strided(xs, &mut cols[b * p..], width));
                     }
-                    let lhs = View { data: &w[gi * cgo * kg..(gi + 1) * cgo * kg], rs: kg, cs: 1 };
-                    let rhs = View { data: &cols, rs: width, cs: 1 };
+                    let lhs = View {
+                        data: &w[gi * cgo * kg..(gi + 1) * cgo * kg],
+                        rs: kg,
+                        cs: 1,
+                    };
+                    let rhs = View {
+                        data: &cols,
+                        rs: width,
+                        cs: 1,
+                    };
                     matmul(cgo, width, kg, &mut prod, (width, 1), false, lhs, rhs, par);
                     for o in 0..cgo {
                         let shift = bias.map_or(0.0, |b| b[gi * cgo + o]);
                         for b in 0..count {
-                            let dst = &mut out[(start + b) * sample_out + (gi * cgo + o) * p..][..p];
+                            let dst =
+                                &mut out[(start + b) * sample_out + (gi * cgo + o) * p..][..p];
                             let src = &prod[o * width + b * p..][..p];
                             for (d, &s) in dst.iter_mut().zip(src) {
                                 *d = s + shift;
@@ -99,8 +108,16 @@ pub(super) fn backward_data(g: &ConvGeometry, dy: &[f32], w: &[f32]) -> Vec<f32>
                         }
                     }
                     // Wᵀ: element (r, c) of the transpose is W[c · kg + r].
-                    let lhs = View { data: &w[gi * cgo * kg..(gi + 1) * cgo * kg], rs: 1, cs: kg };
-                    let rhs = View { data: &gathered, rs: width, cs: 1 };
+                    let lhs = View {
+                        data: &w[gi * cgo * kg..(gi + 1) * cgo * kg],
+                        rs: 1,
+                        cs: kg,
+                    };
+                    let rhs = View {
+                        data: &gathered,
+                        rs: width,
+                        cs: 1,
+                    };
                     matmul(kg, width, cgo, &mut cols, (width, 1), false, lhs, rhs, par);
                     for b in 0..count {
                         let dxg = &mut dx[(start + b) * sample_in + gi * cgi * g.in_plane()..]
