@@ -82,7 +82,19 @@ fn kernels(c: &mut Criterion) {
         });
         group.bench_function(BenchmarkId::new("train_backward", &id), |b| {
             b.iter(|| {
-                batch_norm::train_backward(l, &x, &y, &dy, &gamma, &mean, &var, Post::Relu, 1e-5)
+                let mut grad = dy.clone();
+                batch_norm::train_backward(
+                    l,
+                    &x,
+                    &y,
+                    &mut grad,
+                    &gamma,
+                    &mean,
+                    &var,
+                    Post::Relu,
+                    1e-5,
+                    false,
+                )
             })
         });
     }

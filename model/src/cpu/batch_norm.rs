@@ -159,32 +159,33 @@ pub fn eval_forward(
     affine(l, x, &scale, &shift, residual, post)
 }
 
-/// Gradients of the training forward.
+/// Parameter gradients of the training forward (the input gradient is written in place).
 #[derive(Debug)]
 pub struct TrainGrads {
-    /// d loss / d x.
-    pub x: Vec<f32>,
     /// d loss / d γ.
     pub gamma: Vec<f32>,
     /// d loss / d β.
     pub beta: Vec<f32>,
-    /// d loss / d residual (the masked output gradient), when the forward had a ReLU.
+    /// d loss / d residual — the output gradient masked by the ReLU — when asked for.
     pub masked: Option<Vec<f32>>,
 }
 
-/// Training backward: `y` is the forward's output (its sign is the ReLU's mask), `mean` and `var`
-/// the statistics the forward returned.
+/// Training backward. `y` is the forward's output (its sign is the ReLU's mask), `mean` and `var`
+/// the statistics the forward returned; `grad` holds d loss / d y and is overwritten with
+/// d loss / d x (no allocation for the largest result). `want_masked`: also return the masked
+/// output gradient (for the residual input of a fused residual unit).
 #[allow(clippy::too_many_arguments)]
 pub fn train_backward(
     l: Layout,
     x: &[f32],
     y: &[f32],
-    dy: &[f32],
+    grad: &mut [f32],
     gamma: &[f32],
     mean: &[f32],
     var: &[f32],
     post: Post,
     eps: f64,
+    want_masked: bool,
 ) -> TrainGrads {
     let mask = (post == Post::Relu).then_some(y);
     let n = l.count() as f64;
@@ -192,6 +193,7 @@ pub fn train_backward(
         .iter()
         .map(|&v| (1.0 / (f64::from(v) + eps).sqrt()) as f32)
         .collect();
+    let dy: &[f32] = grad;
     // Σg and Σg·(x − μ) per channel.
     let sums: Vec<(f64, f64)> = (0..l.channels)
         .into_par_iter()
@@ -205,13 +207,22 @@ pub fn train_backward(
             })
         })
         .collect();
+    let masked = want_masked.then(|| match mask {
+        Some(y) => dy
+            .par_iter()
+            .zip(y.par_iter())
+            .with_min_len(16_384)
+            .map(|(&g, &yv)| if yv > 0.0 { g } else { 0.0 })
+            .collect(),
+        None => dy.to_vec(),
+    });
     let d_beta: Vec<f32> = sums.iter().map(|s| s.0 as f32).collect();
     let d_gamma: Vec<f32> = sums
         .iter()
         .zip(&inv_std)
         .map(|(s, &i)| (s.1 * f64::from(i)) as f32)
         .collect();
-    // dx = k·(g − dβ/N − (x − μ)·σ⁻²·Σg(x − μ)/N) with k = γ/σ.
+    // dx = k·(g − dβ/N − (x − μ)·σ⁻²·Σg(x − μ)/N) with k = γ/σ, element by element in place.
     let coef: Vec<(f32, f32, f32, f32)> = (0..l.channels)
         .map(|c| {
             let k = gamma[c] * inv_std[c];
@@ -220,45 +231,30 @@ pub fn train_backward(
             (k, mean_g, proj, mean[c])
         })
         .collect();
-    let mut dx = vec![0.0f32; x.len()];
-    let mut masked = mask.map(|_| vec![0.0f32; x.len()]);
-    let task = |i: usize, out: &mut [f32], gout: Option<&mut [f32]>| {
-        let (k, mean_g, proj, m) = coef[i % l.channels];
-        let range = i * l.plane..(i + 1) * l.plane;
-        let (xs, dys) = (&x[range.clone()], &dy[range.clone()]);
-        match (mask, gout) {
-            (Some(y), Some(gout)) => {
-                let ys = &y[range];
-                for (((o, go), (&xv, &g)), &yv) in
-                    out.iter_mut().zip(gout).zip(xs.iter().zip(dys)).zip(ys)
-                {
-                    let g = if yv > 0.0 { g } else { 0.0 };
-                    *go = g;
-                    *o = k * (g - mean_g - (xv - m) * proj);
+    grad.par_chunks_mut(l.plane)
+        .enumerate()
+        .with_min_len(l.min_planes())
+        .for_each(|(i, g)| {
+            vectorized(|| {
+                let (k, mean_g, proj, m) = coef[i % l.channels];
+                let xs = &x[i * l.plane..][..l.plane];
+                match mask {
+                    Some(y) => {
+                        let ys = &y[i * l.plane..][..l.plane];
+                        for ((o, &xv), &yv) in g.iter_mut().zip(xs).zip(ys) {
+                            let d = if yv > 0.0 { *o } else { 0.0 };
+                            *o = k * (d - mean_g - (xv - m) * proj);
+                        }
+                    }
+                    None => {
+                        for (o, &xv) in g.iter_mut().zip(xs) {
+                            *o = k * (*o - mean_g - (xv - m) * proj);
+                        }
+                    }
                 }
-            }
-            _ => {
-                for (o, (&xv, &g)) in out.iter_mut().zip(xs.iter().zip(dys)) {
-                    *o = k * (g - mean_g - (xv - m) * proj);
-                }
-            }
-        }
-    };
-    match masked.as_mut() {
-        Some(gm) => dx
-            .par_chunks_mut(l.plane)
-            .zip(gm.par_chunks_mut(l.plane))
-            .enumerate()
-            .with_min_len(l.min_planes())
-            .for_each(|(i, (out, g))| vectorized(|| task(i, out, Some(g)))),
-        None => dx
-            .par_chunks_mut(l.plane)
-            .enumerate()
-            .with_min_len(l.min_planes())
-            .for_each(|(i, out)| vectorized(|| task(i, out, None))),
-    }
+            })
+        });
     TrainGrads {
-        x: dx,
         gamma: d_gamma,
         beta: d_beta,
         masked,

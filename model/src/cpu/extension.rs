@@ -270,7 +270,9 @@ impl Backward<Flex, 4> for BatchNormBackward {
         let [node_x, node_gamma, node_beta, node_residual] = ops.parents;
         let dy_t = grads.consume::<Flex>(&ops.node);
         let dims = dy_t.layout().shape().to_vec();
-        let dy = Dense::new(dy_t);
+        // The output gradient's buffer becomes the input gradient (copied first only if shared
+        // or strided).
+        let mut grad = owned(dy_t);
         let [x, y, gamma, mean, var] = {
             let (x, y, g, m, v) = ops.state;
             [x, y, g, m, v].map(Dense::new)
@@ -280,15 +282,16 @@ impl Backward<Flex, 4> for BatchNormBackward {
             l,
             x.data(),
             y.data(),
-            dy.data(),
+            grad.storage_mut::<f32>(),
             gamma.data(),
             mean.data(),
             var.data(),
             self.post,
             self.epsilon,
+            node_residual.is_some(),
         );
         if let Some(node) = node_x {
-            grads.register::<Flex>(node.id, tensor(d.x, &dims));
+            grads.register::<Flex>(node.id, grad);
         }
         if let Some(node) = node_gamma {
             grads.register::<Flex>(node.id, tensor(d.gamma, &[l.channels]));
@@ -296,13 +299,22 @@ impl Backward<Flex, 4> for BatchNormBackward {
         if let Some(node) = node_beta {
             grads.register::<Flex>(node.id, tensor(d.beta, &[l.channels]));
         }
-        if let Some(node) = node_residual {
-            let dr = match d.masked {
-                Some(g) => tensor(g, &dims),
-                None => dy.0,
-            };
-            grads.register::<Flex>(node.id, dr);
+        if let (Some(node), Some(masked)) = (node_residual, d.masked) {
+            grads.register::<Flex>(node.id, tensor(masked, &dims));
         }
+    }
+}
+
+/// A contiguous f32 tensor whose buffer is its own and holds exactly its values, so that
+/// `storage_mut` writes in place: `t` itself when it already is, else a copy.
+fn owned(t: FlexTensor) -> FlexTensor {
+    let dims = t.layout().shape().to_vec();
+    let n: usize = dims.iter().product();
+    let exact = t.layout().contiguous_offsets() == Some((0, n)) && t.bytes().len() == n * 4;
+    if exact && t.is_unique() {
+        t
+    } else {
+        tensor(Dense::new(t).data().to_vec(), &dims)
     }
 }
 
