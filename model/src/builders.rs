@@ -7,7 +7,7 @@ use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::activation::relu;
-use burn::tensor::ops::{AvgPoolOptions, MaxPoolOptions};
+use burn::tensor::ops::AvgPoolOptions;
 use burn::tensor::{Device, Tensor};
 
 use crate::init::InitScheme;
@@ -134,7 +134,8 @@ impl ConvBnRelu {
     }
 }
 
-/// Square max pooling with PyTorch's semantics (padding with −∞, optional ceil mode).
+/// Square max pooling with PyTorch's semantics (padding with −∞, optional ceil mode); our CPU
+/// kernel on Flex ([`ops::max_pool2d`]).
 pub fn max_pool(
     x: Tensor<4>,
     kernel: usize,
@@ -142,13 +143,7 @@ pub fn max_pool(
     padding: usize,
     ceil_mode: bool,
 ) -> Tensor<4> {
-    burn::tensor::module::max_pool2d(
-        x,
-        MaxPoolOptions::new([kernel, kernel])
-            .with_stride([stride, stride])
-            .with_padding([padding, padding])
-            .with_ceil_mode(ceil_mode),
-    )
+    ops::max_pool2d(x, kernel, stride, padding, ceil_mode)
 }
 
 /// Square average pooling without padding.

@@ -10,11 +10,13 @@ use burn::backend::Dispatch;
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{BatchNorm, PaddingConfig2d};
 use burn::tensor::activation::relu;
+use burn::tensor::ops::MaxPoolOptions;
 use burn::tensor::{DType, Tensor};
 
 use crate::cpu::batch_norm::Post;
 use crate::cpu::extension::{ConvKind, CpuInference, CpuKernels};
 use crate::cpu::geometry::{ConvGeometry, conv_out_len};
+use crate::cpu::pool::PoolGeometry;
 
 /// Whether `x` goes to our kernels.
 fn ours(x: &Tensor<4>) -> bool {
@@ -247,4 +249,58 @@ fn update_running(bn: &BatchNorm, mean: Tensor<1>, var: Tensor<1>) {
             .add(var.mul_scalar(m))
             .detach(),
     );
+}
+
+/// Output side of a square max pooling, as Burn and PyTorch compute it; `None` when no window fits.
+fn pool_out_len(len: usize, kernel: usize, stride: usize, pad: usize, ceil: bool) -> Option<usize> {
+    let padded = len + 2 * pad;
+    if stride == 0 || kernel == 0 || padded < kernel {
+        return None;
+    }
+    if !ceil {
+        return Some((padded - kernel) / stride + 1);
+    }
+    let n = (padded + stride - 1 - kernel) / stride + 1;
+    // The last window must start inside the input or its leading padding.
+    Some(if (n - 1) * stride >= len + pad {
+        n - 1
+    } else {
+        n
+    })
+}
+
+/// Square max pooling with PyTorch's semantics (padding counts as −∞, optional ceil mode).
+pub fn max_pool2d(
+    x: Tensor<4>,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    ceil_mode: bool,
+) -> Tensor<4> {
+    let [batch, channels, h, w] = x.dims();
+    let geometry = (padding <= kernel / 2).then_some(()).and_then(|_| {
+        Some(PoolGeometry {
+            batch,
+            channels,
+            h,
+            w,
+            oh: pool_out_len(h, kernel, stride, padding, ceil_mode)?,
+            ow: pool_out_len(w, kernel, stride, padding, ceil_mode)?,
+            kernel,
+            stride,
+            pad: padding,
+        })
+    });
+    match geometry.filter(|_| ours(&x)) {
+        Some(g) => {
+            Tensor::from_dispatch(<Dispatch as CpuKernels>::cnn_max_pool(x.into_dispatch(), g))
+        }
+        None => burn::tensor::module::max_pool2d(
+            x,
+            MaxPoolOptions::new([kernel, kernel])
+                .with_stride([stride, stride])
+                .with_padding([padding, padding])
+                .with_ceil_mode(ceil_mode),
+        ),
+    }
 }

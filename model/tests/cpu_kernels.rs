@@ -399,3 +399,50 @@ fn degenerate_geometries_are_errors() {
     assert_eq!(conv_out_len(28, 5, 1, 2, 2, 1), Some(28));
     assert_eq!(conv_out_len(8, 3, 0, 1, 1, 1), None);
 }
+
+#[test]
+fn max_pooling_matches_burn() {
+    let device = Device::flex().autodiff();
+    device.seed(18);
+    for (k, s, p, ceil, side) in [
+        (2, 2, 0, false, 28),
+        (2, 2, 0, false, 7),
+        (2, 2, 0, true, 7),
+        (3, 2, 1, false, 32),
+        (3, 2, 0, true, 13),
+        (3, 1, 1, false, 6),
+        (5, 3, 2, true, 17),
+    ] {
+        let what = format!("max pool k{k} s{s} p{p} ceil {ceil} on {side}");
+        let x = random([3, 5, side, side + 1], &device);
+        let (xa, xb) = (x.clone().require_grad(), x.require_grad());
+        let ya = ops::max_pool2d(xa.clone(), k, s, p, ceil);
+        let yb = burn::tensor::module::max_pool2d(
+            xb.clone(),
+            burn::tensor::ops::MaxPoolOptions::new([k, k])
+                .with_stride([s, s])
+                .with_padding([p, p])
+                .with_ceil_mode(ceil),
+        );
+        assert_eq!(ya.dims(), yb.dims(), "{what}: output shape");
+        let r = random(ya.dims(), &device);
+        let ga = (ya.clone() * r.clone()).sum().backward();
+        let gb = (yb.clone() * r).sum().backward();
+        assert_close(&values(ya), &values(yb), 0.0, &format!("{what}: forward"));
+        let xg = |g, t: &Tensor<4>| values(t.grad(g).expect("input gradient"));
+        assert_close(
+            &xg(&ga, &xa),
+            &xg(&gb, &xb),
+            1e-6,
+            &format!("{what}: input gradient"),
+        );
+    }
+    // Inference (no autodiff) gives the same values, and a NaN in a window wins.
+    let flat = Device::flex();
+    let mut v = values(random([1, 1, 4, 4], &flat));
+    v[5] = f32::NAN;
+    let x = Tensor::<4>::from_data(TensorData::new(v, [1, 1, 4, 4]), &flat);
+    let y = values(ops::max_pool2d(x, 2, 2, 0, false));
+    assert!(y[0].is_nan(), "NaN must propagate: {y:?}");
+    assert!(y[1..].iter().all(|v| v.is_finite()));
+}

@@ -16,6 +16,7 @@ use burn::tensor::{Shape, TensorData};
 use super::batch_norm::{self, Layout, Post};
 use super::conv;
 use super::geometry::ConvGeometry;
+use super::pool::{self, PoolGeometry};
 
 /// Which direction of a convolution geometry an operation computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +53,9 @@ pub trait CpuKernels: Backend {
         post: Post,
         epsilon: f64,
     ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>);
+
+    /// Square max pooling over `[B, C, H, W]`.
+    fn cnn_max_pool(x: FloatTensor<Self>, geometry: PoolGeometry) -> FloatTensor<Self>;
 }
 
 /// Operations used outside training (no backward).
@@ -175,8 +179,13 @@ impl CpuKernels for Flex {
             tensor(var, &[l.channels]),
         )
     }
-}
 
+    fn cnn_max_pool(x: FlexTensor, geometry: PoolGeometry) -> FlexTensor {
+        let g = &geometry;
+        let (y, _) = pool::forward(g, Dense::new(x).data(), false);
+        tensor(y, &[g.batch, g.channels, g.oh, g.ow])
+    }
+}
 impl CpuInference for Flex {
     fn cnn_batch_norm_eval(
         x: FlexTensor,
@@ -318,6 +327,27 @@ fn owned(t: FlexTensor) -> FlexTensor {
     }
 }
 
+/// The backward step of [`CpuKernels::cnn_max_pool`].
+#[derive(Debug)]
+struct MaxPoolBackward {
+    geometry: PoolGeometry,
+}
+
+impl Backward<Flex, 1> for MaxPoolBackward {
+    /// Each window's winner.
+    type State = Vec<u32>;
+
+    fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let [node_x] = ops.parents;
+        let dy = Dense::new(grads.consume::<Flex>(&ops.node));
+        if let Some(node) = node_x {
+            let g = &self.geometry;
+            let dx = pool::backward(g, dy.data(), &ops.state);
+            grads.register::<Flex>(node.id, tensor(dx, &[g.batch, g.channels, g.h, g.w]));
+        }
+    }
+}
+
 impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
     fn cnn_conv(
         x: FloatTensor<Self>,
@@ -372,5 +402,22 @@ impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
             OpsKind::UnTracked(prep) => prep.finish(y),
         };
         (output, Self::from_inner(mean), Self::from_inner(var))
+    }
+
+    fn cnn_max_pool(x: FloatTensor<Self>, geometry: PoolGeometry) -> FloatTensor<Self> {
+        let g = geometry;
+        let step = MaxPoolBackward { geometry };
+        let prepared = step.prepare::<C>([x.node()]).compute_bound().stateful();
+        let x = Dense::new(x.into_primitive());
+        let dims = [g.batch, g.channels, g.oh, g.ow];
+        match prepared {
+            OpsKind::Tracked(prep) => {
+                let (y, winners) = pool::forward(&g, x.data(), true);
+                prep.finish(winners.unwrap_or_default(), tensor(y, &dims))
+            }
+            OpsKind::UnTracked(prep) => {
+                prep.finish(tensor(pool::forward(&g, x.data(), false).0, &dims))
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Our own CPU kernels for Burn's Flex backend: convolution and transposed convolution (forward,
 //! input gradient, weight gradient as matrix products over the whole batch, bias gradient) and
 //! batch normalisation fused with the ReLU and the residual addition that follow it in the
-//! classic networks, each with its own backward pass under autodiff.
+//! classic networks, and max pooling, each with its own backward pass under autodiff.
 //!
 //! Burn's Flex backend computes a convolution's weight gradient as a convolution with batch and
 //! channels exchanged (many small products that re-pack the output gradient), and composes batch
@@ -19,6 +19,7 @@ pub mod batch_norm;
 pub mod conv;
 pub mod extension;
 pub mod geometry;
+pub mod pool;
 mod reduce;
 mod small_planes;
 
