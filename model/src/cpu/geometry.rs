@@ -186,13 +186,15 @@ impl ConvGeometry {
                             continue;
                         };
                         let src = &plane[y * self.w..(y + 1) * self.w];
-                        out[..first].fill(0.0);
-                        out[end..].fill(0.0);
+                        // Rows are short (a feature map's width): library calls for a few
+                        // elements would cost more than the copy itself.
+                        zero(&mut out[..first]);
+                        zero(&mut out[end..]);
                         if first == end {
                             continue;
                         }
                         if self.stride[1] == 1 {
-                            out[first..end].copy_from_slice(&src[first_in..first_in + end - first]);
+                            copy(&mut out[first..end], &src[first_in..first_in + end - first]);
                         } else {
                             let s = self.stride[1];
                             for (k, o) in out[first..end].iter_mut().enumerate() {
@@ -246,5 +248,30 @@ impl ConvGeometry {
                 }
             }
         }
+    }
+}
+
+/// `dst.fill(0.0)` for short rows: inline vector stores, no call.
+#[inline(always)]
+fn zero(dst: &mut [f32]) {
+    let (chunks, rest) = dst.as_chunks_mut::<8>();
+    for c in chunks {
+        *c = [0.0; 8];
+    }
+    for v in rest {
+        *v = 0.0;
+    }
+}
+
+/// `dst.copy_from_slice(src)` for short rows: inline vector moves, no call.
+#[inline(always)]
+fn copy(dst: &mut [f32], src: &[f32]) {
+    let (dc, dr) = dst.as_chunks_mut::<8>();
+    let (sc, sr) = src.as_chunks::<8>();
+    for (d, s) in dc.iter_mut().zip(sc) {
+        *d = *s;
+    }
+    for (d, s) in dr.iter_mut().zip(sr) {
+        *d = *s;
     }
 }
