@@ -134,17 +134,9 @@ impl ConvBnRelu {
     }
 }
 
-/// Square max pooling with PyTorch's semantics (padding with −∞, optional ceil mode); our CPU
-/// kernel on Flex ([`ops::max_pool2d`]).
-pub fn max_pool(
-    x: Tensor<4>,
-    kernel: usize,
-    stride: usize,
-    padding: usize,
-    ceil_mode: bool,
-) -> Tensor<4> {
-    ops::max_pool2d(x, kernel, stride, padding, ceil_mode)
-}
+/// Square max pooling with PyTorch's semantics (padding with −∞, optional ceil mode): our CPU
+/// kernel on Flex, Burn's operation elsewhere.
+pub use crate::ops::max_pool2d as max_pool;
 
 /// Square average pooling without padding.
 pub fn avg_pool(x: Tensor<4>, kernel: usize, stride: usize) -> Tensor<4> {

@@ -81,15 +81,29 @@ fn conv_geometry(conv: &Conv2d, x: &Tensor<4>) -> Option<ConvGeometry> {
 
 /// `conv.forward(x)`.
 pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
-    match conv_geometry(conv, &x).filter(|_| ours(&x)) {
-        Some(g) => call_conv(
-            x,
-            conv.weight.val(),
-            conv.bias.as_ref().map(|b| b.val()),
-            g,
-            ConvKind::Conv,
-        ),
-        None => conv.forward(x),
+    let geometry = conv_geometry(conv, &x);
+    run_conv(
+        x,
+        geometry,
+        &conv.weight,
+        conv.bias.as_ref(),
+        ConvKind::Conv,
+        |x| conv.forward(x),
+    )
+}
+
+/// Our kernel for `geometry` when there is one and `x` is ours, else `burn(x)`.
+fn run_conv(
+    x: Tensor<4>,
+    geometry: Option<ConvGeometry>,
+    weight: &burn::module::Param<Tensor<4>>,
+    bias: Option<&burn::module::Param<Tensor<1>>>,
+    kind: ConvKind,
+    burn: impl FnOnce(Tensor<4>) -> Tensor<4>,
+) -> Tensor<4> {
+    match geometry.filter(|_| ours(&x)) {
+        Some(g) => call_conv(x, weight.val(), bias.map(|b| b.val()), g, kind),
+        None => burn(x),
     }
 }
 
@@ -130,16 +144,11 @@ fn transposed_geometry(deconv: &ConvTranspose2d, x: &Tensor<4>) -> Option<ConvGe
 
 /// `deconv.forward(x)`.
 pub fn conv_transpose2d(deconv: &ConvTranspose2d, x: Tensor<4>) -> Tensor<4> {
-    match transposed_geometry(deconv, &x).filter(|_| ours(&x)) {
-        Some(g) => call_conv(
-            x,
-            deconv.weight.val(),
-            deconv.bias.as_ref().map(|b| b.val()),
-            g,
-            ConvKind::Transposed,
-        ),
-        None => deconv.forward(x),
-    }
+    let geometry = transposed_geometry(deconv, &x);
+    let (weight, bias) = (&deconv.weight, deconv.bias.as_ref());
+    run_conv(x, geometry, weight, bias, ConvKind::Transposed, |x| {
+        deconv.forward(x)
+    })
 }
 
 /// What follows a batch norm.

@@ -36,39 +36,55 @@ fn random<const D: usize>(shape: [usize; D], device: &Device) -> Tensor<D> {
     Tensor::random(shape, Distribution::Normal(0.0, 1.0), device)
 }
 
-/// Forward and gradients of `ours(x)` and `theirs(x)` against a random projection `r`, both
-/// with the same module parameters; returns (forward, dx) pairs.
-fn compare_conv(conv: &Conv2d, x_shape: [usize; 4], what: &str) {
+/// Forward values and the gradients of the input, `weight` and `bias` of `ours(x)` and
+/// `theirs(x)` (the same layer's parameters), against a random projection of the output.
+fn compare_layer(
+    what: &str,
+    x_shape: [usize; 4],
+    ours: impl Fn(Tensor<4>) -> Tensor<4>,
+    theirs: impl Fn(Tensor<4>) -> Tensor<4>,
+    weight: &Param<Tensor<4>>,
+    bias: Option<&Param<Tensor<1>>>,
+) {
     let device = Device::flex().autodiff();
     let x = random(x_shape, &device);
-    let xa = x.clone().require_grad();
-    let xb = x.require_grad();
-    let ya = ops::conv2d(conv, xa.clone());
-    let yb = conv.forward(xb.clone());
+    let (xa, xb) = (x.clone().require_grad(), x.require_grad());
+    let (ya, yb) = (ours(xa.clone()), theirs(xb.clone()));
     assert_eq!(ya.dims(), yb.dims(), "{what}: output shape");
     let r = random(ya.dims(), &device);
     let ga = (ya.clone() * r.clone()).sum().backward();
     let gb = (yb.clone() * r).sum().backward();
     assert_close(&values(ya), &values(yb), 1e-4, &format!("{what}: forward"));
-    let grad =
-        |g: &burn::tensor::Gradients, t: &Tensor<4>| values(t.grad(g).expect("input gradient"));
+    let dx = |g, t: &Tensor<4>| values(t.grad(g).expect("input gradient"));
     assert_close(
-        &grad(&ga, &xa),
-        &grad(&gb, &xb),
+        &dx(&ga, &xa),
+        &dx(&gb, &xb),
         1e-4,
         &format!("{what}: input gradient"),
     );
-    let wg = |g| values(conv.weight.val().grad(g).expect("weight gradient"));
+    let dw = |g| values(weight.val().grad(g).expect("weight gradient"));
     assert_close(
-        &wg(&ga),
-        &wg(&gb),
+        &dw(&ga),
+        &dw(&gb),
         1e-4,
         &format!("{what}: weight gradient"),
     );
-    if let Some(b) = &conv.bias {
-        let bg = |g| values(b.val().grad(g).expect("bias gradient"));
-        assert_close(&bg(&ga), &bg(&gb), 1e-4, &format!("{what}: bias gradient"));
+    if let Some(b) = bias {
+        let db = |g| values(b.val().grad(g).expect("bias gradient"));
+        assert_close(&db(&ga), &db(&gb), 1e-4, &format!("{what}: bias gradient"));
     }
+}
+
+fn compare_conv(conv: &Conv2d, x_shape: [usize; 4], what: &str) {
+    let (ours, theirs) = (|x| ops::conv2d(conv, x), |x| conv.forward(x));
+    compare_layer(
+        what,
+        x_shape,
+        ours,
+        theirs,
+        &conv.weight,
+        conv.bias.as_ref(),
+    );
 }
 
 #[test]
@@ -140,33 +156,15 @@ fn transposed_convolution_matches_burn() {
             .with_bias(bias)
             .init(&device);
         let what = format!("transposed k{k} s{s} p{p} out{out_pad} g{groups}");
-        let x = random([3, 4, 5, 7], &device);
-        let (xa, xb) = (x.clone().require_grad(), x.require_grad());
-        let ya = ops::conv_transpose2d(&layer, xa.clone());
-        let yb = layer.forward(xb.clone());
-        assert_eq!(ya.dims(), yb.dims(), "{what}: output shape");
-        let r = random(ya.dims(), &device);
-        let ga = (ya.clone() * r.clone()).sum().backward();
-        let gb = (yb.clone() * r).sum().backward();
-        assert_close(&values(ya), &values(yb), 1e-4, &format!("{what}: forward"));
-        let xg = |g, t: &Tensor<4>| values(t.grad(g).expect("input gradient"));
-        assert_close(
-            &xg(&ga, &xa),
-            &xg(&gb, &xb),
-            1e-4,
-            &format!("{what}: input gradient"),
+        let (ours, theirs) = (|x| ops::conv_transpose2d(&layer, x), |x| layer.forward(x));
+        compare_layer(
+            &what,
+            [3, 4, 5, 7],
+            ours,
+            theirs,
+            &layer.weight,
+            layer.bias.as_ref(),
         );
-        let wg = |g| values(layer.weight.val().grad(g).expect("weight gradient"));
-        assert_close(
-            &wg(&ga),
-            &wg(&gb),
-            1e-4,
-            &format!("{what}: weight gradient"),
-        );
-        if let Some(b) = &layer.bias {
-            let bg = |g| values(b.val().grad(g).expect("bias gradient"));
-            assert_close(&bg(&ga), &bg(&gb), 1e-4, &format!("{what}: bias gradient"));
-        }
     }
 }
 
@@ -445,4 +443,18 @@ fn max_pooling_matches_burn() {
     let y = values(ops::max_pool2d(x, 2, 2, 0, false));
     assert!(y[0].is_nan(), "NaN must propagate: {y:?}");
     assert!(y[1..].iter().all(|v| v.is_finite()));
+}
+
+#[test]
+fn the_kernels_are_the_ones_compared() {
+    // Every comparison above is ours against Burn's only if Flex devices select our kernels.
+    assert!(
+        model::cpu::enabled(),
+        "CNN_KERNELS=burn is set: the comparisons would be Burn's against Burn's"
+    );
+    assert!(model::cpu::is_flex(&Device::flex()));
+    assert!(model::cpu::is_flex(&Device::flex().autodiff()));
+    #[allow(deprecated)]
+    let ndarray = Device::ndarray();
+    assert!(!model::cpu::is_flex(&ndarray));
 }
