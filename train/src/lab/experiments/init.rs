@@ -8,7 +8,7 @@
 
 use model::init::InitScheme;
 
-use super::smooth;
+use super::common::smooth;
 use crate::lab::fit::{FitConfig, fit};
 use crate::lab::mlp::{Act, MlpSpec};
 use crate::lab::plots::{Chart, Series, charts, histogram_grid};

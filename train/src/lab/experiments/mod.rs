@@ -1,7 +1,16 @@
 //! The experiments, one file each; [`runner`] maps a name to its function, `None` for the
 //! names that are not implemented yet.
 
+pub mod activations;
+pub mod batch_norm;
+pub mod common;
+pub mod dropout;
 pub mod init;
+pub mod learning_rate;
+pub mod lr_schedules;
+pub mod optimizers;
+pub mod regularization;
+pub mod trajectories;
 
 use super::{Ctx, ExperimentName, LabError, Report};
 
@@ -12,22 +21,13 @@ pub type Runner = fn(&Ctx) -> Result<Report, LabError>;
 pub fn runner(name: ExperimentName) -> Option<Runner> {
     match name {
         ExperimentName::Init => Some(init::run),
+        ExperimentName::Activations => Some(activations::run),
+        ExperimentName::BatchNorm => Some(batch_norm::run),
+        ExperimentName::Dropout => Some(dropout::run),
+        ExperimentName::Regularization => Some(regularization::run),
+        ExperimentName::LrSchedules => Some(lr_schedules::run),
+        ExperimentName::LearningRate => Some(learning_rate::run),
+        ExperimentName::Optimizers => Some(optimizers::run),
         _ => None,
     }
-}
-
-/// A moving average of `values` over `window` points, as `(index, mean)` pairs.
-pub fn smooth(values: &[f64], window: usize) -> Vec<(f64, f64)> {
-    let window = window.max(1);
-    let mut out = Vec::with_capacity(values.len());
-    let mut sum = 0.0;
-    for (i, &v) in values.iter().enumerate() {
-        sum += v;
-        if i >= window {
-            sum -= values[i - window];
-        }
-        let n = (i + 1).min(window) as f64;
-        out.push((i as f64, sum / n));
-    }
-    out
 }
