@@ -44,6 +44,8 @@ pub struct EpochPoint {
     pub epoch: usize,
     /// Mean training loss over the epoch's steps (data term only).
     pub train_loss: f64,
+    /// Loss on (up to 2,000 images of) the training subset, evaluation mode.
+    pub train_eval_loss: f64,
     /// Accuracy on (up to 2,000 images of) the training subset, evaluation mode.
     pub train_acc: f64,
     /// Loss on the test subset, evaluation mode.
@@ -167,11 +169,12 @@ pub fn fit_from(
             model = optim.step(lr, model, grads);
             step += 1;
         }
-        let (_, train_acc) = evaluate(&model, spec, &data.train, 2000);
+        let (train_eval_loss, train_acc) = evaluate(&model, spec, &data.train, 2000);
         let (test_loss, test_acc) = evaluate(&model, spec, &data.test, usize::MAX);
         epochs.push(EpochPoint {
             epoch: epoch + 1,
             train_loss: sum / batches.len().max(1) as f64,
+            train_eval_loss,
             train_acc,
             test_loss,
             test_acc,

@@ -25,12 +25,20 @@ pub fn slug(name: &str) -> String {
 pub fn write_variant(ctx: &Ctx, variant: &str, fitted: &Fitted) -> Result<(), LabError> {
     let dir = ctx.dir.join("variants").join(slug(variant));
     std::fs::create_dir_all(&dir).map_err(LabError::io(&dir))?;
-    let mut metrics = String::from("epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds\n");
+    let mut metrics =
+        String::from("epoch,train_loss,train_eval_loss,train_acc,test_loss,test_acc,lr,seconds\n");
     for p in &fitted.epochs {
         let _ = writeln!(
             metrics,
-            "{},{},{},{},{},{},{:.3}",
-            p.epoch, p.train_loss, p.train_acc, p.test_loss, p.test_acc, p.lr, p.seconds
+            "{},{},{},{},{},{},{},{:.3}",
+            p.epoch,
+            p.train_loss,
+            p.train_eval_loss,
+            p.train_acc,
+            p.test_loss,
+            p.test_acc,
+            p.lr,
+            p.seconds
         );
     }
     let path = dir.join("metrics.csv");

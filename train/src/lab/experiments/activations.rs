@@ -32,8 +32,8 @@ pub const DEPTH: usize = 8;
 
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
-    let data = ctx.load("mnist", ctx.size(6000, 1000), ctx.size(2000, 500))?;
-    let epochs = ctx.epochs(3, 1);
+    let data = ctx.load("mnist", ctx.size(20000, 1000), ctx.size(5000, 500))?;
+    let epochs = ctx.epochs(5, 1);
     let width = 128;
     let lr = 0.01;
     let mut report = Report::new(

@@ -29,8 +29,8 @@ fn place_name(p: BnPlace) -> &'static str {
 
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
-    let data = ctx.load("mnist", ctx.size(6000, 1000), ctx.size(2000, 500))?;
-    let epochs = ctx.epochs(3, 1);
+    let data = ctx.load("mnist", ctx.size(20000, 2000), ctx.size(5000, 1000))?;
+    let epochs = ctx.epochs(5, 2);
     let depth = 6;
     let mut report = Report::new(
         "batch-norm",

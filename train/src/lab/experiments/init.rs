@@ -34,8 +34,8 @@ pub const DEPTH: usize = 10;
 
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
-    let data = ctx.load("mnist", ctx.size(5000, 1000), ctx.size(2000, 500))?;
-    let epochs = ctx.epochs(2, 1);
+    let data = ctx.load("mnist", ctx.size(10000, 1000), ctx.size(5000, 500))?;
+    let epochs = ctx.epochs(3, 1);
     let width = 256;
     let mut report = Report::new(
         "init",

@@ -31,8 +31,8 @@ pub fn verdict(f: &Fitted) -> &'static str {
 
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
-    let data = ctx.load("mnist", ctx.size(10000, 1000), ctx.size(2000, 500))?;
-    let epochs = ctx.epochs(3, 1);
+    let data = ctx.load("mnist", ctx.size(20000, 1000), ctx.size(5000, 500))?;
+    let epochs = ctx.epochs(5, 1);
     let mut report = Report::new(
         "learning-rate",
         "A learning rate too small barely moves the loss, a good one converges, one too large makes it explode.",

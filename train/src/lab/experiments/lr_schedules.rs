@@ -33,8 +33,8 @@ pub fn schedules(total: u64) -> [(&'static str, ScheduleConfig); 5] {
 
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
-    let data = ctx.load("mnist", ctx.size(10000, 1000), ctx.size(2000, 500))?;
-    let epochs = ctx.epochs(6, 2);
+    let data = ctx.load("mnist", ctx.size(20000, 2000), ctx.size(5000, 1000))?;
+    let epochs = ctx.epochs(10, 2);
     let batch = 64;
     let total = (data.train.len().div_ceil(batch) * epochs) as u64;
     let mut report = Report::new(

@@ -147,8 +147,8 @@ fn draw_paths(path: &std::path::Path, paths: &[(&str, Vec<(f64, f64)>)]) -> Resu
 
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
-    let data = ctx.load("mnist", ctx.size(10000, 1000), ctx.size(2000, 500))?;
-    let epochs = ctx.epochs(3, 1);
+    let data = ctx.load("mnist", ctx.size(20000, 2000), ctx.size(5000, 1000))?;
+    let epochs = ctx.epochs(5, 1);
     let mut report = Report::new(
         "optimizers",
         "Momentum damps the zig-zag of SGD across a narrow valley; adaptive methods (AdaGrad, RMSProp, Adam) rescale each direction.",

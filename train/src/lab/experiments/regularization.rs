@@ -18,13 +18,13 @@ use crate::regularization::Regularization;
 /// |w| below this counts as "about zero".
 pub const ZERO: f32 = 1e-3;
 /// λ₁ of the L1 penalty.
-pub const L1: f64 = 5e-4;
+pub const L1: f64 = 2e-4;
 /// λ₂ of the L2 penalty.
 pub const L2: f64 = 5e-3;
 
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
-    let data = ctx.load("mnist", ctx.size(2000, 500), ctx.size(2000, 500))?;
+    let data = ctx.load("mnist", ctx.size(5000, 1000), ctx.size(5000, 1000))?;
     let epochs = ctx.epochs(30, 10);
     let lr = 0.1;
     let mut report = Report::new(
