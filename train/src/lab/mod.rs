@@ -229,11 +229,12 @@ pub fn run(name: ExperimentName, opts: &LabOptions) -> Result<Report, LabError> 
     Ok(report)
 }
 
+/// An experiment's name and what running it gave.
+pub type Outcome = (String, Result<Report, LabError>);
+
 /// Runs every implemented experiment and writes `out/index.html`; the not-implemented ones
 /// are listed there as such. Returns the index page's path and each experiment's outcome.
-pub fn run_all(
-    opts: &LabOptions,
-) -> Result<(PathBuf, Vec<(String, Result<Report, LabError>)>), LabError> {
+pub fn run_all(opts: &LabOptions) -> Result<(PathBuf, Vec<Outcome>), LabError> {
     let mut outcomes = Vec::new();
     for name in ExperimentName::ALL {
         outcomes.push((name.name().to_string(), run(name, opts)));
