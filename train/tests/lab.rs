@@ -161,3 +161,11 @@ fn names_not_implemented_are_refused_and_unknown_ones_listed() {
         ExperimentName::BatchNorm
     );
 }
+
+#[test]
+fn large_batches_take_fewer_steps_and_end_sharper() {
+    let (r, _) = run("batch-size");
+    assert!(r.get("1/test_acc") > r.get("full/test_acc") + 0.2);
+    assert!(r.get("full/sharpness") > r.get("1/sharpness"));
+    assert!(r.get("full/train_loss") > r.get("1/train_loss"));
+}

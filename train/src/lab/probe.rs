@@ -99,3 +99,38 @@ pub fn weights(model: &Mlp) -> Result<Vec<f32>, LabError> {
     }
     Ok(out)
 }
+
+/// `layer` with every weight moved by `eps · rms(W) · z`, z ~ N(0, 1) drawn on its device.
+fn perturb(mut layer: burn::nn::Linear, eps: f64) -> burn::nn::Linear {
+    layer.weight = layer.weight.map(|w| {
+        let rms = w.clone().square().mean().sqrt().into_scalar::<f32>() as f64;
+        let noise = w.random_like(burn::tensor::Distribution::Normal(0.0, 1.0));
+        w + noise.mul_scalar(eps * rms)
+    });
+    layer
+}
+
+/// Sharpness: the mean increase of the loss on (up to 2,000 images of) `split` when every weight
+/// matrix is perturbed by Gaussian noise of `eps` times its RMS, over `draws` draws (after
+/// Keskar et al. 2017, "On large-batch training for deep learning: generalization gap and sharp
+/// minima", who maximise over a box; a random draw measures the average curvature instead).
+pub fn sharpness(
+    model: &Mlp,
+    spec: &MlpSpec,
+    split: &super::data::Split,
+    eps: f64,
+    draws: usize,
+    seed: u64,
+) -> f64 {
+    let base = model.valid();
+    let (l0, _) = super::fit::evaluate(&base, spec, split, 2000);
+    base.head.weight.val().device().seed(seed);
+    let mut total = 0.0;
+    for _ in 0..draws.max(1) {
+        let mut m = base.clone();
+        m.hidden = m.hidden.into_iter().map(|l| perturb(l, eps)).collect();
+        m.head = perturb(m.head, eps);
+        total += super::fit::evaluate(&m, spec, split, 2000).0 - l0;
+    }
+    total / draws.max(1) as f64
+}

@@ -3,6 +3,7 @@
 
 pub mod activations;
 pub mod batch_norm;
+pub mod batch_size;
 pub mod common;
 pub mod dropout;
 pub mod init;
@@ -23,6 +24,7 @@ pub fn runner(name: ExperimentName) -> Option<Runner> {
         ExperimentName::Init => Some(init::run),
         ExperimentName::Activations => Some(activations::run),
         ExperimentName::BatchNorm => Some(batch_norm::run),
+        ExperimentName::BatchSize => Some(batch_size::run),
         ExperimentName::Dropout => Some(dropout::run),
         ExperimentName::Regularization => Some(regularization::run),
         ExperimentName::LrSchedules => Some(lr_schedules::run),
