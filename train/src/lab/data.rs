@@ -112,6 +112,18 @@ pub fn load(
     n_test: usize,
     seed: u64,
 ) -> Result<LabData, LabError> {
+    load_with(dataset, cache, n_train, n_test, seed, true)
+}
+
+/// As [`load`]; with `standardise` false the pixels stay in [0, 1].
+pub fn load_with(
+    dataset: &str,
+    cache: &Path,
+    n_train: usize,
+    n_test: usize,
+    seed: u64,
+    standardise: bool,
+) -> Result<LabData, LabError> {
     let spec: DatasetSpec = dataset.parse()?;
     let sets = load_classification(&spec, cache)?;
     let shape = sets
@@ -125,8 +137,10 @@ pub fn load(
     let mean = tx.iter().map(|&v| v as f64).sum::<f64>() / n;
     let var = tx.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
     let std = var.sqrt().max(1e-6);
-    for v in tx.iter_mut().chain(vx.iter_mut()) {
-        *v = ((*v as f64 - mean) / std) as f32;
+    if standardise {
+        for v in tx.iter_mut().chain(vx.iter_mut()) {
+            *v = ((*v as f64 - mean) / std) as f32;
+        }
     }
     Ok(LabData {
         name: sets.name,

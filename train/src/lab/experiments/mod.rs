@@ -10,6 +10,7 @@ pub mod init;
 pub mod learning_rate;
 pub mod lr_schedules;
 pub mod optimizers;
+pub mod preprocessing;
 pub mod regularization;
 pub mod trajectories;
 
@@ -30,6 +31,7 @@ pub fn runner(name: ExperimentName) -> Option<Runner> {
         ExperimentName::LrSchedules => Some(lr_schedules::run),
         ExperimentName::LearningRate => Some(learning_rate::run),
         ExperimentName::Optimizers => Some(optimizers::run),
+        ExperimentName::Preprocessing => Some(preprocessing::run),
         _ => None,
     }
 }
