@@ -67,7 +67,10 @@ fn idx_parts(s: crate::idx_folder::IdxSplits, classes: &[&str]) -> Parts {
     )
 }
 
-/// Loads a classification dataset, fetching MNIST into `cache` or installing Fashion-MNIST when needed.
+/// Loads a classification dataset, fetching MNIST into `cache` or installing Fashion-MNIST when needed
+/// (on demand, each package-manager run announced on stderr first; to fetch explicitly, call
+/// [`crate::mnist::ensure_mnist`] or [`crate::fashion::ensure_fashion_mnist`], as `cargo xtask data`
+/// does).
 pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<ClassificationData> {
     let (train, test, classes, shape): Parts = match spec {
         DatasetSpec::Mnist(dir) => {

@@ -106,15 +106,7 @@ fn crop_and_resized_crop_output_sizes() {
             padding: 4,
             fill: 0.0,
         });
-        let (img, mask) = crop.apply(
-            ramp([3, 32, 32]),
-            Some(Mask {
-                h: 32,
-                w: 32,
-                data: vec![1; 1024],
-            }),
-            &mut rng,
-        );
+        let (img, mask) = crop.apply(ramp([3, 32, 32]), Some(uniform_mask(32, 32, 1)), &mut rng);
         assert_eq!(img.shape, [3, 24, 20]);
         assert_eq!(img.data.len(), 3 * 24 * 20);
         let mask = mask.expect("mask");
@@ -126,15 +118,7 @@ fn crop_and_resized_crop_output_sizes() {
             scale: [0.08, 1.0],
             ratio: [0.75, 4.0 / 3.0],
         });
-        let (img, mask) = rrc.apply(
-            ramp([1, 40, 30]),
-            Some(Mask {
-                h: 40,
-                w: 30,
-                data: vec![2; 1200],
-            }),
-            &mut rng,
-        );
+        let (img, mask) = rrc.apply(ramp([1, 40, 30]), Some(uniform_mask(40, 30, 2)), &mut rng);
         assert_eq!(img.shape, [1, 16, 16]);
         let mask = mask.expect("mask");
         assert_eq!((mask.h, mask.w), (16, 16));
@@ -369,5 +353,14 @@ fn config_round_trips_through_json() {
         let cfg = AugmentConfig::default_for(shape);
         let (img, _) = cfg.apply(ramp(shape), None, &mut Rng::new(1));
         assert_eq!(img.shape, shape, "the default pipeline keeps the size");
+    }
+}
+
+/// An `h × w` mask of class `id` everywhere.
+fn uniform_mask(h: usize, w: usize, id: u8) -> Mask {
+    Mask {
+        h,
+        w,
+        data: vec![id; h * w],
     }
 }

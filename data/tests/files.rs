@@ -320,19 +320,8 @@ fn specs_parse_and_print() {
         "digits-seg".parse::<DatasetSpec>().expect("spec"),
         DatasetSpec::DigitsSeg { seed: 0 }
     );
-    assert!(
-        "cifar10"
-            .parse::<DatasetSpec>()
-            .expect_err("path")
-            .to_string()
-            .contains("needs a path")
-    );
-    assert!(
-        "imagenet"
-            .parse::<DatasetSpec>()
-            .expect_err("unknown")
-            .to_string()
-            .contains("unknown dataset spec")
-    );
+    let refusal = |spec: &str| spec.parse::<DatasetSpec>().expect_err(spec).to_string();
+    assert!(refusal("cifar10").contains("needs a path"));
+    assert!(refusal("imagenet").contains("unknown dataset spec"));
     assert!("digits-seg:x".parse::<DatasetSpec>().is_err());
 }

@@ -138,19 +138,9 @@ fn batcher_converts_pads_and_normalises() {
     let batch = ClassificationBatcher::new(pre.clone()).batch(items, &device);
     assert_eq!(batch.images.dims(), [4, 3, 4, 4]);
     assert_eq!(batch.targets.dims(), [4]);
-    let t: Vec<i64> = batch
-        .targets
-        .into_data()
-        .convert::<i64>()
-        .try_to_vec::<i64>()
-        .expect("targets");
+    let t: Vec<i64> = batch.targets.try_to_vec_as().expect("targets");
     assert_eq!(t, vec![0, 1, 2, 3]);
-    let v: Vec<f32> = batch
-        .images
-        .into_data()
-        .convert::<f32>()
-        .try_to_vec::<f32>()
-        .expect("images");
+    let v: Vec<f32> = batch.images.try_to_vec_as().expect("images");
     let (m, s) = (stats.mean[0], stats.std[0]);
     // Image 3, channel 2, centre pixel (row 1, col 1) holds 0.6; corner (padding) holds 0.
     let at = |b: usize, c: usize, y: usize, x: usize| v[((b * 3 + c) * 4 + y) * 4 + x];

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use burn::data::dataset::{Dataset, DatasetError};
 use data::rng::Rng;
 
-/// The items of `inner` at `indices`, in that order.
+/// The items of `inner` at `indices`, in that order. (Burn's `SelectionDataset` does the same but
+/// panics on an index out of range, in `get` and in its checked constructor; a run folder read
+/// back with another dataset must give an error instead.)
 pub struct Subset<I> {
     inner: Arc<dyn Dataset<I>>,
     indices: Vec<usize>,

@@ -1,11 +1,15 @@
 //! Each optimiser overfits a tiny problem through Burn's optimiser API; configs round-trip
 //! through JSON and invalid ones are rejected with clear errors.
 
+#[path = "common/json.rs"]
+mod json;
+
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::nn::{Linear, LinearConfig, Relu};
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Int, Tensor, TensorData};
+use json::json_error;
 use train::optimizer::{GradientClip, Method, OptimizerConfig, OptimizerError};
 
 #[derive(Module, Debug)]
@@ -183,13 +187,9 @@ fn json_round_trips() {
 
 #[test]
 fn invalid_configs_give_clear_errors() {
-    let err = serde_json::from_str::<OptimizerConfig>(r#"{"method":{"kind":"adam","beta":0.9}}"#)
-        .unwrap_err()
-        .to_string();
+    let err = json_error::<OptimizerConfig>(r#"{"method":{"kind":"adam","beta":0.9}}"#);
     assert!(err.contains("unknown field `beta`"), "{err}");
-    let err = serde_json::from_str::<OptimizerConfig>(r#"{"method":{"kind":"sgd"},"decay":0.1}"#)
-        .unwrap_err()
-        .to_string();
+    let err = json_error::<OptimizerConfig>(r#"{"method":{"kind":"sgd"},"decay":0.1}"#);
     assert!(err.contains("unknown field `decay`"), "{err}");
 
     let err = OptimizerConfig::momentum(1.5).init().err().unwrap();

@@ -17,6 +17,14 @@ fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
     t.into_data().try_to_vec::<f32>().unwrap()
 }
 
+/// An autodiff device seeded with `seed` and the net on it.
+fn seeded(seed: u64) -> (Device, Net) {
+    let device = Device::flex().autodiff();
+    device.seed(seed);
+    let net = net(&device);
+    (device, net)
+}
+
 fn net(device: &Device) -> Net {
     Net {
         fc: LinearConfig::new(5, 3).init(device),
@@ -26,9 +34,7 @@ fn net(device: &Device) -> Net {
 
 #[test]
 fn l1_gradient_is_lambda_times_sign() {
-    let device = Device::flex().autodiff();
-    device.seed(7);
-    let net = net(&device);
+    let (device, net) = seeded(7);
     let lambda = 0.03;
     let p = penalty(&net, &Regularization::l1(lambda), &device);
     let grads = p.backward();
@@ -58,9 +64,7 @@ fn l1_gradient_is_lambda_times_sign() {
 
 #[test]
 fn l2_gradient_is_lambda_times_theta_like_weight_decay() {
-    let device = Device::flex().autodiff();
-    device.seed(11);
-    let net = net(&device);
+    let (device, net) = seeded(11);
     let lambda = 0.2;
     let grads = penalty(&net, &Regularization::l2(lambda), &device).backward();
     let weight = net.fc.weight.val();

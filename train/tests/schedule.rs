@@ -1,10 +1,14 @@
 //! Every schedule against its closed form, against Burn's own step and exponential schedulers,
 //! resumption from a saved record, JSON round-trips and invalid configurations.
 
+#[path = "common/json.rs"]
+mod json;
+
 use burn::optim::lr_scheduler::exponential::ExponentialLrSchedulerConfig;
 use burn::optim::lr_scheduler::module_lr_scheduler::ModuleLrScheduler;
 use burn::optim::lr_scheduler::step::StepLrSchedulerConfig;
 use burn::optim::lr_scheduler::{LrScheduler, LrSchedulerRecord};
+use json::json_error;
 use train::schedule::{Decay, ScheduleConfig, ScheduleError, Scheduler, TimeUnit, lr_at};
 
 const STEPS: u64 = 2_000;
@@ -232,20 +236,13 @@ fn json_round_trips() {
 
 #[test]
 fn unknown_keys_and_kinds_are_rejected() {
-    let err =
-        serde_json::from_str::<ScheduleConfig>(r#"{"lr0":0.1,"decay":{"kind":"constant"},"lr":1}"#)
-            .unwrap_err()
-            .to_string();
+    let err = json_error::<ScheduleConfig>(r#"{"lr0":0.1,"decay":{"kind":"constant"},"lr":1}"#);
     assert!(err.contains("unknown field `lr`"), "{err}");
-    let err = serde_json::from_str::<ScheduleConfig>(
+    let err = json_error::<ScheduleConfig>(
         r#"{"lr0":0.1,"decay":{"kind":"step","gamma":0.1,"step_size":3,"gama":1}}"#,
-    )
-    .unwrap_err()
-    .to_string();
+    );
     assert!(err.contains("unknown field `gama`"), "{err}");
-    let err = serde_json::from_str::<ScheduleConfig>(r#"{"lr0":0.1,"decay":{"kind":"linear"}}"#)
-        .unwrap_err()
-        .to_string();
+    let err = json_error::<ScheduleConfig>(r#"{"lr0":0.1,"decay":{"kind":"linear"}}"#);
     assert!(err.contains("unknown variant `linear`"), "{err}");
 }
 

@@ -10,7 +10,10 @@ use burn::data::dataset::Dataset;
 use data::augment::{AugmentConfig, augment_item, augment_seg_item};
 use data::geometry::Image;
 use data::input::to_image;
-use data::{DatasetSpec, IGNORE_ID, load_classification, load_segmentation};
+use data::{
+    ClassificationData, DatasetSpec, IGNORE_ID, SegmentationData, load_classification,
+    load_segmentation,
+};
 use image::{Rgb, RgbImage};
 
 /// Arguments of `cargo xtask augment-preview`.
@@ -78,12 +81,11 @@ fn mask_rgb(mask: &[u8], h: usize, w: usize) -> RgbImage {
     })
 }
 
+/// Original | augmented image pairs of a classification set.
 fn classification_pairs(
     args: &AugmentPreviewArgs,
-    spec: &DatasetSpec,
-    cache: &std::path::Path,
+    data: ClassificationData,
 ) -> anyhow::Result<Vec<Pair>> {
-    let data = load_classification(spec, cache)?;
     (0..args.n.min(data.train.len()))
         .map(|i| {
             let item = data.train.get(i).with_context(|| format!("sample {i}"))?;
@@ -95,12 +97,11 @@ fn classification_pairs(
         .collect()
 }
 
+/// Augmented image | mask pairs of a segmentation set.
 fn segmentation_pairs(
     args: &AugmentPreviewArgs,
-    spec: &DatasetSpec,
-    cache: &std::path::Path,
+    data: SegmentationData,
 ) -> anyhow::Result<Vec<Pair>> {
-    let data = load_segmentation(spec, cache)?;
     println!("{}: {} classes", data.name, data.classes.len());
     let mut pairs = Vec::new();
     for i in 0..args.n.min(data.train.len()) {
@@ -170,9 +171,9 @@ pub fn run(args: AugmentPreviewArgs) -> anyhow::Result<()> {
     let spec: DatasetSpec = args.dataset.parse()?;
     let cache = args.cache.clone().unwrap_or_else(data::default_cache_dir);
     let pairs = if spec.is_segmentation() {
-        segmentation_pairs(&args, &spec, &cache)?
+        segmentation_pairs(&args, load_segmentation(&spec, &cache)?)?
     } else {
-        classification_pairs(&args, &spec, &cache)?
+        classification_pairs(&args, load_classification(&spec, &cache)?)?
     };
     let picture = grid(&pairs);
     let mut png = std::io::Cursor::new(Vec::new());

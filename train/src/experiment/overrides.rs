@@ -33,8 +33,9 @@ pub struct Overrides {
     /// Registry name of the model (`cargo xtask models`).
     #[arg(long)]
     pub model: Option<String>,
-    /// mnist | fashion-mnist | cifar10:DIR | folder:DIR; segmentation: digits-seg[:SEED] |
-    /// folder:DIR (DIR/classes.txt, DIR/{train,test}/{images,masks})
+    /// mnist | fashion-mnist | cifar10:DIR | folder:DIR; segmentation: digits-seg |
+    /// digits-seg:SEED | seg-folder:DIR or folder:DIR (DIR/classes.txt,
+    /// DIR/{train,test}/{images,masks})
     #[arg(long, value_parser = parse_dataset)]
     pub dataset: Option<DatasetSpec>,
     /// Segmentation: class weights in the loss (median-frequency: SegNet's recipe).
