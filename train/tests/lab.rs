@@ -169,3 +169,20 @@ fn large_batches_take_fewer_steps_and_end_sharper() {
     assert!(r.get("full/sharpness") > r.get("1/sharpness"));
     assert!(r.get("full/train_loss") > r.get("1/train_loss"));
 }
+
+#[test]
+fn whitening_decorrelates_the_test_inputs() {
+    let (r, _) = run("preprocessing");
+    assert!(r.get("ZCA-whitened/corr_train") < 0.2 * r.get("none/corr_train"));
+    assert!(r.get("PCA-whitened/corr_train") < 0.2 * r.get("none/corr_train"));
+    assert!(r.get("ZCA-whitened/corr") < r.get("none/corr"));
+    for name in [
+        "none",
+        "zero-centred",
+        "standardised",
+        "PCA-whitened",
+        "ZCA-whitened",
+    ] {
+        assert!(r.get(&format!("{name}/test_acc")) > 0.5, "{name}");
+    }
+}

@@ -96,7 +96,7 @@ fn read(
             .get(i)
             .map_err(|e| LabError::Config(format!("image {i}: {e}")))?;
         dim = item.pixels.len();
-        x.extend((0..dim).map(|k| item.pixels.value(k) / 255.0));
+        x.extend((0..dim).map(|k| item.pixels.value(k)));
         y.push(item.label as i64);
     }
     Ok((x, y, dim))
