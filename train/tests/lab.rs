@@ -186,3 +186,26 @@ fn whitening_decorrelates_the_test_inputs() {
         assert!(r.get(&format!("{name}/test_acc")) > 0.5, "{name}");
     }
 }
+
+#[test]
+fn every_pooling_trains_the_same_small_cnn() {
+    let (r, _) = run("pooling");
+    for name in ["max", "average", "L2"] {
+        assert!(r.get(&format!("{name}/test_acc")) > 0.4, "{name}");
+    }
+}
+
+#[test]
+fn weight_sharing_cuts_parameters_by_orders_of_magnitude() {
+    let (r, _) = run("layers");
+    let (fc, lc, conv) = (
+        r.get("fully connected/params"),
+        r.get("locally connected/params"),
+        r.get("convolutional/params"),
+    );
+    assert!(fc > 10.0 * lc && lc > 10.0 * conv, "{fc} {lc} {conv}");
+    assert_eq!(r.get("lecture/fully connected"), 1.6e9);
+    assert_eq!(r.get("lecture/locally connected, 10×10 fields"), 4e6);
+    assert_eq!(r.get("lecture/convolutional, 100 filters 10×10"), 1e4);
+    assert!(r.get("convolutional/test_acc") > 0.7);
+}

@@ -1,6 +1,6 @@
 //! The one training loop every variant goes through: same data, same batch order, same seed,
-//! same budget; only the knob under study differs. A loss that becomes non-finite or exceeds
-//! [`DIVERGED_LOSS`] ends the variant early and is recorded as a result ("diverged at iteration
+//! same budget; only the knob under study differs. A loss that becomes non-finite or whose mean
+//! over the last 10 steps exceeds [`DIVERGED_LOSS`] ends the variant early and is recorded as a result ("diverged at iteration
 //! i"), not raised as an error.
 
 use std::time::Instant;
@@ -8,7 +8,7 @@ use std::time::Instant;
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::GradientsParams;
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
 
 use super::data::{LabData, Split, epoch_batches};
 use super::error::LabError;
@@ -17,7 +17,8 @@ use crate::optimizer::OptimizerConfig;
 use crate::regularization::Regularization;
 use crate::schedule::{ScheduleConfig, lr_at_iteration};
 
-/// A training loss above this (ln 10 ≈ 2.3 is chance on ten classes) counts as divergence.
+/// A training loss above this, averaged over the last 10 steps (ln 10 ≈ 2.3 is chance on ten
+/// classes), counts as divergence.
 pub const DIVERGED_LOSS: f64 = 50.0;
 
 /// The budget and the update rule of one variant.
@@ -58,11 +59,14 @@ pub struct EpochPoint {
     pub seconds: f64,
 }
 
+/// A network's forward pass: logits of a `[n, dim]` batch, `train` turning dropout on.
+pub type Forward<'a, M> = &'a dyn Fn(&M, Tensor<2>, bool) -> Tensor<2>;
+
 /// What one variant's training produced.
 #[derive(Debug)]
-pub struct Fitted {
+pub struct Fitted<M = Mlp> {
     /// The trained network (training-mode copy on the training device).
-    pub model: Mlp,
+    pub model: M,
     /// One point per completed epoch.
     pub epochs: Vec<EpochPoint>,
     /// The data loss of every step.
@@ -71,7 +75,7 @@ pub struct Fitted {
     pub diverged_at: Option<usize>,
 }
 
-impl Fitted {
+impl<M> Fitted<M> {
     /// The last epoch's point, if any epoch completed.
     pub fn last(&self) -> Option<&EpochPoint> {
         self.epochs.last()
@@ -88,15 +92,34 @@ impl Fitted {
 
 /// Loss and accuracy of `model` on `split` (at most `limit` images), in evaluation mode.
 pub fn evaluate(model: &Mlp, spec: &MlpSpec, split: &Split, limit: usize) -> (f64, f64) {
+    let device = model.head.weight.val().device().without_autodiff();
+    evaluate_with(
+        model,
+        &|m: &Mlp, x, t| m.forward(spec, x, t),
+        split,
+        limit,
+        &device,
+    )
+}
+
+/// Loss and accuracy of any network `model` with forward pass `forward` on `split` (at most
+/// `limit` images), in evaluation mode on the plain `device`.
+pub fn evaluate_with<M: Module>(
+    model: &M,
+    forward: Forward<M>,
+    split: &Split,
+    limit: usize,
+    device: &Device,
+) -> (f64, f64) {
     let model = model.valid();
-    let device = model.head.weight.val().device();
+    let device = device.clone();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
     let n = split.len().min(limit);
     let idx: Vec<usize> = (0..n).collect();
     let (mut loss, mut correct) = (0.0, 0.0);
     for chunk in idx.chunks(1000) {
         let (x, y) = split.batch(chunk, &device);
-        let logits = model.forward(spec, x, false);
+        let logits = forward(&model, x, false);
         let l = loss_fn
             .forward(logits.clone(), y.clone())
             .into_scalar::<f32>() as f64;
@@ -120,14 +143,32 @@ pub fn fit(
     fit_from(model, spec, data, cfg, device)
 }
 
-/// Trains `model` (already initialised) on `data` under `cfg`.
+/// Trains `model` (already initialised) with forward pass `spec`'s on `data` under `cfg`.
 pub fn fit_from(
-    mut model: Mlp,
+    model: Mlp,
     spec: &MlpSpec,
     data: &LabData,
     cfg: &FitConfig,
     device: &Device,
 ) -> Result<Fitted, LabError> {
+    fit_with(
+        model,
+        &|m: &Mlp, x, t| m.forward(spec, x, t),
+        data,
+        cfg,
+        device,
+    )
+}
+
+/// Trains any network `model` (already initialised) with forward pass `forward` on `data`
+/// under `cfg`.
+pub fn fit_with<M: Module>(
+    mut model: M,
+    forward: Forward<M>,
+    data: &LabData,
+    cfg: &FitConfig,
+    device: &Device,
+) -> Result<Fitted<M>, LabError> {
     cfg.schedule
         .validate()
         .map_err(|e| LabError::Config(e.to_string()))?;
@@ -151,10 +192,12 @@ pub fn fit_from(
         let batches = epoch_batches(data.train.len(), cfg.batch, cfg.seed, epoch);
         for idx in &batches {
             let (x, y) = data.train.batch(idx, device);
-            let data_loss = loss_fn.forward(model.forward(spec, x, true), y);
+            let data_loss = loss_fn.forward(forward(&model, x, true), y);
             let value = data_loss.clone().into_scalar::<f32>() as f64;
             iter_loss.push(value);
-            if !value.is_finite() || value > DIVERGED_LOSS {
+            let recent = &iter_loss[iter_loss.len().saturating_sub(10)..];
+            let recent_mean = recent.iter().sum::<f64>() / recent.len() as f64;
+            if !value.is_finite() || recent_mean > DIVERGED_LOSS {
                 diverged_at = Some(step as usize);
                 break 'train;
             }
@@ -169,8 +212,10 @@ pub fn fit_from(
             model = optim.step(lr, model, grads);
             step += 1;
         }
-        let (train_eval_loss, train_acc) = evaluate(&model, spec, &data.train, 2000);
-        let (test_loss, test_acc) = evaluate(&model, spec, &data.test, usize::MAX);
+        let plain = device.clone().without_autodiff();
+        let (train_eval_loss, train_acc) =
+            evaluate_with(&model, forward, &data.train, 2000, &plain);
+        let (test_loss, test_acc) = evaluate_with(&model, forward, &data.test, usize::MAX, &plain);
         epochs.push(EpochPoint {
             epoch: epoch + 1,
             train_loss: sum / batches.len().max(1) as f64,

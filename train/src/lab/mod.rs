@@ -14,6 +14,7 @@
 //! RMSProp, Kingma & Ba 2015, Loshchilov & Hutter 2019). The others the issue lists are known
 //! names that are refused with [`LabError::NotImplemented`].
 
+pub mod cnn;
 pub mod data;
 pub mod error;
 pub mod experiments;

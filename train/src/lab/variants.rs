@@ -22,7 +22,7 @@ pub fn slug(name: &str) -> String {
 }
 
 /// Writes `variants/<variant>/{metrics,iterations}.csv` for `fitted`.
-pub fn write_variant(ctx: &Ctx, variant: &str, fitted: &Fitted) -> Result<(), LabError> {
+pub fn write_variant<M>(ctx: &Ctx, variant: &str, fitted: &Fitted<M>) -> Result<(), LabError> {
     let dir = ctx.dir.join("variants").join(slug(variant));
     std::fs::create_dir_all(&dir).map_err(LabError::io(&dir))?;
     let mut metrics =

@@ -43,7 +43,12 @@ pub fn smooth(values: &[f64], window: usize) -> Vec<(f64, f64)> {
 }
 
 /// The training loss per iteration of every run (moving average over `window` steps).
-pub fn loss_chart(title: &str, runs: &[(String, &Fitted)], window: usize, log_y: bool) -> Chart {
+pub fn loss_chart<M>(
+    title: &str,
+    runs: &[(String, &Fitted<M>)],
+    window: usize,
+    log_y: bool,
+) -> Chart {
     Chart {
         title: title.to_string(),
         x_label: "iteration".into(),
@@ -57,10 +62,10 @@ pub fn loss_chart(title: &str, runs: &[(String, &Fitted)], window: usize, log_y:
 }
 
 /// One per-epoch measurement of every run.
-pub fn epoch_chart(
+pub fn epoch_chart<M>(
     title: &str,
     y_label: &str,
-    runs: &[(String, &Fitted)],
+    runs: &[(String, &Fitted<M>)],
     value: impl Fn(&EpochPoint) -> f64,
 ) -> Chart {
     Chart {

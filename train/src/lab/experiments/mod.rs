@@ -7,9 +7,11 @@ pub mod batch_size;
 pub mod common;
 pub mod dropout;
 pub mod init;
+pub mod layers;
 pub mod learning_rate;
 pub mod lr_schedules;
 pub mod optimizers;
+pub mod pooling;
 pub mod preprocessing;
 pub mod regularization;
 pub mod trajectories;
@@ -31,6 +33,8 @@ pub fn runner(name: ExperimentName) -> Option<Runner> {
         ExperimentName::LrSchedules => Some(lr_schedules::run),
         ExperimentName::LearningRate => Some(learning_rate::run),
         ExperimentName::Optimizers => Some(optimizers::run),
+        ExperimentName::Pooling => Some(pooling::run),
+        ExperimentName::Layers => Some(layers::run),
         ExperimentName::Preprocessing => Some(preprocessing::run),
         _ => None,
     }

@@ -60,7 +60,7 @@ fn map(split: &Split, f: impl Fn(&[f32]) -> Vec<f32>) -> Split {
     let x: Vec<f32> = split
         .x
         .chunks_exact(split.dim)
-        .flat_map(|img| f(img))
+        .flat_map(f)
         .collect();
     Split {
         x,
