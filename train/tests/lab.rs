@@ -209,3 +209,13 @@ fn weight_sharing_cuts_parameters_by_orders_of_magnitude() {
     assert_eq!(r.get("lecture/convolutional, 100 filters 10×10"), 1e4);
     assert!(r.get("convolutional/test_acc") > 0.7);
 }
+
+#[test]
+fn augmentation_variants_train_on_a_small_subset() {
+    let (r, _) = run("augmentation");
+    for name in ["none", "shift", "rotation", "brightness/contrast", "all"] {
+        assert!(r.get(&format!("{name}/test_acc")) > 0.5, "{name}");
+    }
+    // Augmented training images are harder to fit than the clean ones.
+    assert!(r.get("all/train_acc") <= r.get("none/train_acc") + 0.02);
+}

@@ -163,9 +163,25 @@ pub fn fit_from(
 /// Trains any network `model` (already initialised) with forward pass `forward` on `data`
 /// under `cfg`.
 pub fn fit_with<M: Module>(
+    model: M,
+    forward: Forward<M>,
+    data: &LabData,
+    cfg: &FitConfig,
+    device: &Device,
+) -> Result<Fitted<M>, LabError> {
+    fit_augmented(model, forward, data, None, cfg, device)
+}
+
+/// A fresh training split for each (0-based) epoch, e.g. an augmented copy of the subset.
+pub type EpochData<'a> = Option<&'a dyn Fn(usize) -> Split>;
+
+/// As [`fit_with`], training epoch `e` on `augment(e)` when given (same length as `data.train`,
+/// same order) instead of `data.train`; evaluation always uses `data`.
+pub fn fit_augmented<M: Module>(
     mut model: M,
     forward: Forward<M>,
     data: &LabData,
+    augment: EpochData,
     cfg: &FitConfig,
     device: &Device,
 ) -> Result<Fitted<M>, LabError> {
@@ -190,8 +206,10 @@ pub fn fit_with<M: Module>(
     'train: for epoch in 0..cfg.epochs {
         let mut sum = 0.0;
         let batches = epoch_batches(data.train.len(), cfg.batch, cfg.seed, epoch);
+        let augmented = augment.map(|f| f(epoch));
+        let train = augmented.as_ref().unwrap_or(&data.train);
         for idx in &batches {
-            let (x, y) = data.train.batch(idx, device);
+            let (x, y) = train.batch(idx, device);
             let data_loss = loss_fn.forward(forward(&model, x, true), y);
             let value = data_loss.clone().into_scalar::<f32>() as f64;
             iter_loss.push(value);

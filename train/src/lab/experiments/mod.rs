@@ -2,6 +2,7 @@
 //! names that are not implemented yet.
 
 pub mod activations;
+pub mod augmentation;
 pub mod batch_norm;
 pub mod batch_size;
 pub mod common;
@@ -34,6 +35,7 @@ pub fn runner(name: ExperimentName) -> Option<Runner> {
         ExperimentName::LearningRate => Some(learning_rate::run),
         ExperimentName::Optimizers => Some(optimizers::run),
         ExperimentName::Pooling => Some(pooling::run),
+        ExperimentName::Augmentation => Some(augmentation::run),
         ExperimentName::Layers => Some(layers::run),
         ExperimentName::Preprocessing => Some(preprocessing::run),
         _ => None,

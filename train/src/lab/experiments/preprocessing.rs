@@ -57,11 +57,7 @@ fn per_pixel(split: &Split) -> (Vec<f32>, Vec<f32>) {
 }
 
 fn map(split: &Split, f: impl Fn(&[f32]) -> Vec<f32>) -> Split {
-    let x: Vec<f32> = split
-        .x
-        .chunks_exact(split.dim)
-        .flat_map(f)
-        .collect();
+    let x: Vec<f32> = split.x.chunks_exact(split.dim).flat_map(f).collect();
     Split {
         x,
         y: split.y.clone(),
