@@ -108,6 +108,8 @@ fn draw_chart(area: &DrawingArea<BitMapBackend, Shift>, chart: &Chart) -> Result
             ctx.configure_mesh()
                 .x_desc(chart.x_label.as_str())
                 .y_desc(chart.y_label.as_str())
+                .x_label_formatter(&|v: &f64| tick(*v))
+                .y_label_formatter(&|v: &f64| tick(*v))
                 .label_style(("sans-serif", 12))
                 .draw()
                 .map_err(|x| e(&x))?;
@@ -169,6 +171,18 @@ where
         root.present().map_err(|e| fail(e.to_string()))?;
     }
     write_png(path, &buffer, width, height).map_err(fail)
+}
+
+/// A short tick label: whole numbers without decimals, very small or large values as `1e-7`.
+pub fn tick(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-2..1e5).contains(&a) {
+        format!("{v:.0e}")
+    } else if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 /// Draws `charts` side by side (`cols` per row) into `path`.

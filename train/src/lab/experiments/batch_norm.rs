@@ -115,10 +115,10 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
             runs.push((format!("BN {name}"), f));
         }
         let refs: Vec<(String, &Fitted)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-        charts_list.push(loss_chart(&format!("{cond} (lr {lr})"), &refs, 20, false));
+        charts_list.push(loss_chart(&format!("{cond} (lr {lr})"), &refs, 20, true));
     }
     charts(&ctx.path("training.png"), &charts_list, 3)?;
-    report.picture("training.png", "Training loss per iteration: normal learning rate, 10× learning rate, bad initialisation (a curve that stops early diverged).");
+    report.picture("training.png", "Training loss per iteration (log scale): normal learning rate, 10× learning rate, bad initialisation (a curve that stops early diverged).");
     for cond in ["normal", "lr10x", "bad_init"] {
         let parts: Vec<String> = sentences
             .iter()
