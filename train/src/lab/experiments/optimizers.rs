@@ -8,7 +8,7 @@ use super::common::{budget, epoch_chart, loss_chart, ranking};
 use super::trajectories::{KAPPA, Rule, START, crossings, f, steep_travel, steps_to, trajectory};
 use crate::lab::fit::{Fitted, fit};
 use crate::lab::mlp::MlpSpec;
-use crate::lab::plots::{PALETTE, canvas, charts};
+use crate::lab::plots::{PALETTE, canvas, charts, tick};
 use crate::lab::report::{fmt, pct};
 use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
@@ -118,6 +118,7 @@ fn draw_paths(path: &std::path::Path, paths: &[(&str, Vec<(f64, f64)>)]) -> Resu
                 .build_cartesian_2d(0.0..STEPS as f64, (1e-8..100.0).log_scale())
                 .map_err(|x| e(&x))?;
             ctx.configure_mesh()
+                .y_label_formatter(&|v: &f64| tick(*v))
                 .label_style(("sans-serif", 10))
                 .draw()
                 .map_err(|x| e(&x))?;
