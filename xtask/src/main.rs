@@ -6,6 +6,7 @@ mod bench;
 mod bench_pytorch;
 mod data_cmd;
 mod evaluate_cmd;
+mod experiment_cmd;
 mod export_samples;
 mod lr_schedule;
 mod models;
@@ -46,6 +47,8 @@ enum Command {
     Evaluate(evaluate_cmd::EvaluateArgs),
     /// Write real dataset images as PNG files named with their class.
     ExportSamples(export_samples::ExportSamplesArgs),
+    /// Run one of the lecture's claims as a controlled experiment (or `all`) and write its report.
+    Experiment(experiment_cmd::ExperimentArgs),
     /// Training or inference throughput (images/s) per model and backend.
     Bench(bench::BenchArgs),
 }
@@ -60,6 +63,7 @@ fn main() -> anyhow::Result<()> {
         Command::Train(args) => train_cmd::run(args),
         Command::Evaluate(args) => evaluate_cmd::run(args),
         Command::ExportSamples(args) => export_samples::run(args),
+        Command::Experiment(args) => experiment_cmd::run(args),
         Command::Bench(args) => bench::run(args),
     }
 }
