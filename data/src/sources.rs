@@ -16,6 +16,7 @@ use crate::item::{ImageItem, SegItem};
 use crate::mnist::{MNIST, MNIST_CLASSES, ensure_mnist};
 use crate::seg_folder::SegFolder;
 use crate::spec::DatasetSpec;
+use crate::user_idx::load_user_idx;
 
 /// A classification dataset's splits.
 #[derive(Clone)]
@@ -82,6 +83,11 @@ pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<Classific
         }
         DatasetSpec::FashionMnist(dir) => {
             idx_parts(ensure_fashion_mnist(dir.as_deref())?, &FASHION_CLASSES)
+        }
+        DatasetSpec::Idx(dir) => {
+            let (s, classes) = load_user_idx(dir)?;
+            let shape = s.train.shape();
+            (Arc::new(s.train), Arc::new(s.test), classes, Some(shape))
         }
         DatasetSpec::Cifar10(dir) => {
             let (train, test, classes) = load_cifar10(dir)?;

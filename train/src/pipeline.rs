@@ -42,11 +42,21 @@ pub fn run_experiment(
 }
 
 /// Train a planned run.
+///
+/// A new run that fails before its first checkpoint (a bad dataset, a bad config value) leaves no
+/// folder behind when it created it: only runs with something to resume keep theirs.
 pub fn run_plan(plan: RunPlan) -> Result<RunSummary, TrainError> {
-    match plan.config.task {
+    let created = (plan.start_epoch == 0 && !plan.dir.path().exists()).then(|| plan.dir.clone());
+    let result = match plan.config.task {
         Task::Classify => crate::run::classify(plan),
         Task::Segment => crate::segmentation::run::segment(plan),
+    };
+    if let (Err(_), Some(dir)) = (&result, created)
+        && dir.complete_epochs().is_empty()
+    {
+        let _ = std::fs::remove_dir_all(dir.path());
     }
+    result
 }
 
 /// A run folder made ready: the resolved config written, the first epoch to train known, the

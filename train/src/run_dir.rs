@@ -294,7 +294,10 @@ pub fn plan_run(config: ExperimentConfig, opts: &RunOptions) -> Result<RunPlan, 
         }
         let saved = ExperimentConfig::resumed(&dir.config()?, &opts.overrides)?;
         let start_epoch = dir.complete_epochs().last().copied().unwrap_or(0);
-        if start_epoch >= saved.epochs {
+        // All epochs trained but no summary.json: stopped during the test evaluation or the
+        // plots; resuming finishes those (no epoch is trained again).
+        let finished = dir.file("summary.json").is_file();
+        if start_epoch > saved.epochs || (start_epoch == saved.epochs && finished) {
             return Err(TrainError::RunFolder {
                 path: dir.path,
                 problem: format!(
