@@ -82,6 +82,10 @@ impl RunStart {
         config.validate()?;
         std::fs::create_dir_all(dir.path()).map_err(|e| TrainError::io(dir.path(), e))?;
         dir.save_config(&config)?;
+        let stale = dir.remove_stale_temporaries();
+        if stale > 0 {
+            println!("removed {stale} temporary file(s) of an interrupted write");
+        }
         if start_epoch > 0 {
             println!(
                 "resuming {} after epoch {start_epoch}",

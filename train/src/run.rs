@@ -38,7 +38,8 @@ pub(crate) fn classify(plan: RunPlan) -> Result<RunSummary, TrainError> {
     let learner = run.learner(classifier, sizes[0])?;
 
     let batcher = ClassificationBatcher::new(p.preprocessing.clone());
-    let (loader_train, loader_valid) = data_loaders(batcher.clone(), config, p.train, p.valid);
+    let (loader_train, loader_valid) =
+        data_loaders(batcher.clone(), config, p.train, p.valid, run.start_epoch);
     let k = top_k_for(p.preprocessing.classes.len());
     let training = SupervisedTraining::new(run.dir.path(), loader_train, loader_valid)
         .metrics((
