@@ -87,6 +87,7 @@ impl RunStart {
             println!("removed {stale} temporary file(s) of an interrupted write");
         }
         if start_epoch > 0 {
+            crate::checkpoint::check_resumable(&dir.checkpoint_dir(), start_epoch)?;
             println!(
                 "resuming {} after epoch {start_epoch}",
                 dir.path().display()

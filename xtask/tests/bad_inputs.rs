@@ -35,6 +35,7 @@ pub fn xtask(args: &[String], cwd: &Path) -> Outcome {
         .args(args)
         .current_dir(cwd)
         .env("CNN_DATA_DIR", cwd.join("no-cache"))
+        .env("RUST_BACKTRACE", "0")
         .output()
         .expect("run xtask");
     Outcome {
@@ -112,6 +113,19 @@ fn every_bad_input_is_named_refused_and_leaves_no_run_folder() {
         }
         if !before_run && dir.join("run").exists() {
             problems.push("left a run folder".into());
+        }
+        if std::env::var_os("CORPUS_PRINT").is_some() {
+            let line = out
+                .stderr
+                .lines()
+                .rev()
+                .find(|l| l.contains(&p(&dir)) || l.contains("error"));
+            println!(
+                "{}: exit {:?}: {}",
+                case.name,
+                out.code,
+                line.unwrap_or("").trim()
+            );
         }
         let kind = case.args.first().map(String::as_str).unwrap_or("?");
         *counts.entry(kind).or_default() += 1;

@@ -89,7 +89,12 @@ pub fn cases(root: &Path) -> Vec<Case> {
             r#"{ "valid_fraction": 1.5 }"#,
             &["valid_fraction"],
         ),
-        file_case(root, "config-not-an-object", "[1, 2, 3]", &["invalid type"]),
+        file_case(
+            root,
+            "config-not-an-object",
+            "[1, 2, 3]",
+            &["line 1 column 2"],
+        ),
         file_case(root, "config-empty-file", "", &["EOF"]),
         flag_case(root, "flag-lr-nan", &["--lr", "NaN"], &["lr"]),
         flag_case(root, "flag-lr-negative", &["--lr=-0.1"], &["lr"]),

@@ -116,8 +116,8 @@ fn seg_folder(data: &Path) {
         for sub in ["images", "masks"] {
             std::fs::create_dir_all(data.join(split).join(sub)).expect("mkdir");
         }
-        for i in 0..4u8 {
-            RgbImage::from_pixel(32, 32, Rgb([i * 50, 20, 30]))
+        for i in 0..12u8 {
+            RgbImage::from_pixel(32, 32, Rgb([i * 20, 20, 30]))
                 .save(data.join(split).join("images").join(format!("{i}.png")))
                 .expect("img");
             GrayImage::from_fn(32, 32, |x, _| Luma([(x % 3) as u8]))
@@ -316,7 +316,7 @@ pub fn cases(root: &Path) -> Vec<Case> {
                 write(&d.join("train/a/0.png"), &b[..b.len() / 2]);
             },
             "train/a/0.png",
-            "truncated",
+            "corrupt or truncated Png image: unexpected end of file",
         ),
         folder_case(
             root,
@@ -363,13 +363,13 @@ pub fn cases(root: &Path) -> Vec<Case> {
                     .expect("mask")
             },
             "test/masks/0.png",
-            "8-bit palette or grey",
+            "mask must be an 8-bit palette or grey PNG of class ids, found Rgb Eight",
         ),
         seg_case(
             root,
             "seg-missing-mask",
             |d| std::fs::remove_file(d.join("train/masks/3.png")).expect("rm"),
-            "train",
+            "train/images/3.png",
             "no mask",
         ),
         seg_case(
