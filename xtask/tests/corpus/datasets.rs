@@ -323,14 +323,14 @@ pub fn cases(root: &Path) -> Vec<Case> {
             "folder-text-as-png",
             |d| write(&d.join("train/b/1.png"), b"not an image"),
             "train/b/1.png",
-            "",
+            "not a recognised image: The image format could not be determined",
         ),
         folder_case(
             root,
             "folder-empty-jpeg",
             |d| write(&d.join("test/a/x.jpeg"), b""),
             "test/a/x.jpeg",
-            "",
+            "empty image file",
         ),
         seg_case(
             root,

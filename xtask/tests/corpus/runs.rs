@@ -68,21 +68,27 @@ pub fn cases(root: &Path) -> Vec<Case> {
             "run-resume-truncated-checkpoint",
             |r| truncate(&r.join("checkpoint/model-1.bpk")),
             resume,
-            &["{RUN}/checkpoint/model-1.bpk"],
+            &[
+                "checkpoint {RUN}/checkpoint/model-1.bpk: cannot be read",
+                "File truncated",
+            ],
         ),
         run_case(
             root,
             "run-resume-truncated-optimizer",
             |r| truncate(&r.join("checkpoint/optim-1.bpk")),
             resume,
-            &["{RUN}/checkpoint/optim-1.bpk"],
+            &[
+                "checkpoint {RUN}/checkpoint/optim-1.bpk: cannot be read",
+                "File truncated",
+            ],
         ),
         run_case(
             root,
             "run-resume-corrupt-config",
             |r| std::fs::write(r.join("config.json"), "{ \"model\": ").expect("w"),
             resume,
-            &["{RUN}/config.json"],
+            &["{RUN}/config.json: invalid configuration: EOF while parsing"],
         ),
         run_case(
             root,
@@ -110,7 +116,10 @@ pub fn cases(root: &Path) -> Vec<Case> {
             "run-eval-truncated-best",
             |r| truncate(&r.join("best.bpk")),
             evaluate,
-            &["{RUN}/best.bpk"],
+            &[
+                "checkpoint {RUN}/best.bpk: cannot be loaded into this architecture",
+                "File truncated",
+            ],
         ),
         run_case(
             root,
@@ -122,35 +131,38 @@ pub fn cases(root: &Path) -> Vec<Case> {
                 std::fs::write(r.join("model.json"), other).expect("w");
             },
             evaluate,
-            &["{RUN}/best.bpk"],
+            &[
+                "checkpoint {RUN}/best.bpk: cannot be loaded into this architecture",
+                "fc3.weight: shape mismatch",
+            ],
         ),
         run_case(
             root,
             "run-eval-corrupt-model-json",
             |r| std::fs::write(r.join("model.json"), "{").expect("w"),
             evaluate,
-            &["{RUN}/model.json"],
+            &["{RUN}/model.json: not a valid run file"],
         ),
         run_case(
             root,
             "run-eval-corrupt-preprocessing",
             |r| std::fs::write(r.join("preprocessing.json"), "[]").expect("w"),
             evaluate,
-            &["{RUN}/preprocessing.json"],
+            &["{RUN}/preprocessing.json: not a preprocessing file"],
         ),
         run_case(
             root,
             "run-eval-missing-epoch",
             |_| {},
             &["evaluate", "--checkpoint", "7", "--run"],
-            &["no such checkpoint"],
+            &["{RUN}/checkpoint/model-7.bpk: no such checkpoint in run"],
         ),
         run_case(
             root,
             "run-eval-not-a-run",
             |r| std::fs::remove_dir_all(r).expect("rm"),
             evaluate,
-            &["{RUN}"],
+            &["run folder {RUN}: not a run folder (no such directory)"],
         ),
     ]
 }
