@@ -220,6 +220,10 @@ impl RunStart {
             return Err(TrainError::Stopped(message));
         }
         let last = self.dir.file("last.bpk");
+        // Batch norm's running statistics: a training-mode record holds them as of their last
+        // sync, one update behind when training stopped before a validation pass (an
+        // interruption); `valid()` folds the pending update into the shared state first.
+        drop(model.valid());
         let bytes =
             model
                 .into_record()
