@@ -255,3 +255,48 @@ fn headers_that_disagree_are_named() {
         "{m}"
     );
 }
+
+/// A PNG chunk with its CRC.
+fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(data);
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+    out
+}
+
+#[test]
+fn a_mask_png_claiming_gigabytes_is_refused_before_allocating() {
+    // Found by the `mask_png` fuzz target (fuzz/artifacts/mask_png/): a PNG of 81 bytes whose
+    // header claims 4 × 939,524,099 pixels made the reader ask for a 3.76 GB buffer. Here with
+    // valid CRCs (the fuzz build skips them).
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&4u32.to_be_bytes());
+    ihdr.extend_from_slice(&939_524_099u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01],
+    ));
+    png.extend(chunk(b"IEND", &[]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("huge-mask.png");
+    std::fs::write(&path, &png).expect("write");
+    let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
+    LARGEST.store(0, Ordering::Relaxed);
+    let m = data::decode::decode_mask_file(&path)
+        .expect_err("refused")
+        .to_string();
+    let largest = LARGEST.load(Ordering::Relaxed);
+    assert!(
+        m.contains("huge-mask.png: PNG mask of 4×939524099 pixels"),
+        "{m}"
+    );
+    assert!(m.contains("each side must be at most 16384"), "{m}");
+    assert!(largest < 1 << 20, "allocated {largest} bytes");
+}
