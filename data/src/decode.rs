@@ -90,12 +90,23 @@ pub fn decode_mask_file(path: &Path) -> Result<(usize, usize, Vec<u8>)> {
     }
 }
 
+/// The longest side of a mask PNG accepted (16,384 px: at most 1 GiB of 16-bit RGBA rows, refused
+/// later anyway, or 256 MiB of 8-bit ids).
+pub const MAX_MASK_SIDE: u64 = 16_384;
+
 fn decode_mask_bytes(bytes: &[u8]) -> std::result::Result<(usize, usize, Vec<u8>), String> {
     let mut decoder = png::Decoder::new(Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::IDENTITY);
     let mut reader = decoder
         .read_info()
         .map_err(|e| format!("not a readable PNG mask: {e}"))?;
+    // Refused before the pixel buffer is allocated: a few bytes of header may claim gigabytes.
+    let (w, h) = (reader.info().width as u64, reader.info().height as u64);
+    if w > MAX_MASK_SIDE || h > MAX_MASK_SIDE {
+        return Err(format!(
+            "PNG mask of {w}×{h} pixels: each side must be at most {MAX_MASK_SIDE}"
+        ));
+    }
     let size = reader
         .output_buffer_size()
         .ok_or_else(|| "PNG mask too large".to_string())?;

@@ -23,18 +23,30 @@ pub struct IdxArray {
     pub data: Vec<u8>,
 }
 
+/// The most bytes a gzip stream may inflate to (2 GiB of data plus any header): a stream that inflates
+/// further (a "gzip bomb") is refused once it passes this, not read to the end.
+pub const MAX_INFLATED: u64 = (1 << 31) + 1024;
+
 /// Reads a file, decompressing it when it starts with the gzip magic bytes `1f 8b`.
 ///
-/// A truncated or corrupt gzip stream is an error naming the file.
+/// A truncated or corrupt gzip stream, or one that inflates past [`MAX_INFLATED`], is an error naming
+/// the file.
 pub fn read_maybe_gzip(path: &Path) -> Result<Vec<u8>> {
     let raw = std::fs::read(path).map_err(DataError::io(path))?;
     if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(raw.len() * 4);
+        let mut out = Vec::with_capacity(raw.len().saturating_mul(4).min(1 << 26));
         flate2::read::GzDecoder::new(raw.as_slice())
+            .take(MAX_INFLATED + 1)
             .read_to_end(&mut out)
             .map_err(|e| {
                 DataError::invalid(path, format!("truncated or corrupt gzip stream ({e})"))
             })?;
+        if out.len() as u64 > MAX_INFLATED {
+            return Err(DataError::invalid(
+                path,
+                format!("the gzip stream inflates past {MAX_INFLATED} bytes"),
+            ));
+        }
         Ok(out)
     } else {
         Ok(raw)

@@ -6,7 +6,8 @@
 //!   files in the cache and verified by their MD5 digests ([`mnist`]).
 //! - **Fashion-MNIST** (Xiao, Rasul and Vollgraf, 2017): the Debian package `dataset-fashion-mnist`,
 //!   installed with `apt-get` when `/usr/share/datasets/fashion-mnist` is absent ([`fashion`]).
-//! - Any folder of the four IDX files ([`idx_folder`], `mnist:DIR`, `fashion-mnist:DIR`).
+//! - Any folder of the four IDX files ([`idx_folder`], `mnist:DIR`, `fashion-mnist:DIR`), and a user's
+//!   own IDX set (KMNIST, EMNIST, …) with any classes and image size ([`user_idx`], `idx:DIR`).
 //! - **CIFAR-10** binary batches (Krizhevsky 2009) for users who have them ([`cifar`], `cifar10:DIR`).
 //! - Classification image folders ([`folder`]) and segmentation folders with PNG class masks
 //!   ([`seg_folder`]).
@@ -57,6 +58,7 @@ pub mod seg_folder;
 pub mod sources;
 pub mod spec;
 pub mod stats;
+pub mod user_idx;
 pub mod whitening;
 
 pub use augment::{AugmentConfig, AugmentedDataset, AugmentedSegDataset, Step, Transform};

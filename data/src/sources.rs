@@ -16,6 +16,7 @@ use crate::item::{ImageItem, SegItem};
 use crate::mnist::{MNIST, MNIST_CLASSES, ensure_mnist};
 use crate::seg_folder::SegFolder;
 use crate::spec::DatasetSpec;
+use crate::user_idx::load_user_idx;
 
 /// A classification dataset's splits.
 #[derive(Clone)]
@@ -83,6 +84,11 @@ pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<Classific
         DatasetSpec::FashionMnist(dir) => {
             idx_parts(ensure_fashion_mnist(dir.as_deref())?, &FASHION_CLASSES)
         }
+        DatasetSpec::Idx(dir) => {
+            let (s, classes) = load_user_idx(dir)?;
+            let shape = s.train.shape();
+            (Arc::new(s.train), Arc::new(s.test), classes, Some(shape))
+        }
         DatasetSpec::Cifar10(dir) => {
             let (train, test, classes) = load_cifar10(dir)?;
             let shape = train.shape();
@@ -96,6 +102,10 @@ pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<Classific
                 dir.join("val")
             };
             let test = ImageFolder::with_classes(&test_dir, train.classes().to_vec())?;
+            // Decode every file once now: a broken one stops the run before it starts, not at
+            // item 35 of epoch 1 or in the test evaluation.
+            train.check_all()?;
+            test.check_all()?;
             let classes = train.classes().to_vec();
             (Arc::new(train), Arc::new(test), classes, None)
         }
@@ -146,10 +156,15 @@ pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<Segmentatio
             if classes.is_empty() {
                 return Err(DataError::invalid(&list, "no class names"));
             }
+            let train = SegFolder::new(&dir.join("train"), classes.len())?;
+            let test = SegFolder::new(&dir.join("test"), classes.len())?;
+            // Every image and mask decoded and checked once, before the run starts.
+            train.check_all()?;
+            test.check_all()?;
             Ok(SegmentationData {
                 name: spec.name().to_string(),
-                train: Arc::new(SegFolder::new(&dir.join("train"), classes.len())?),
-                test: Arc::new(SegFolder::new(&dir.join("test"), classes.len())?),
+                train: Arc::new(train),
+                test: Arc::new(test),
                 classes,
             })
         }

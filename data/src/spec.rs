@@ -6,6 +6,7 @@
 //! | `mnist:DIR` | MNIST from a folder of the four IDX files (verified) |
 //! | `fashion-mnist` | Fashion-MNIST from the Debian package, installed when missing |
 //! | `fashion-mnist:DIR` | Fashion-MNIST from a folder of the four IDX files (verified) |
+//! | `idx:DIR` | a user's own IDX set (KMNIST, EMNIST, …; see [`crate::user_idx`]), not verified |
 //! | `cifar10:DIR` | CIFAR-10, binary version |
 //! | `folder:DIR` | classification folders `DIR/train/<class>/…` and `DIR/test/<class>/…` (or `DIR/val`) |
 //! | `digits-seg` / `digits-seg:SEED` | the derived digit-segmentation set (see [`crate::digits_seg`]) |
@@ -27,6 +28,8 @@ pub enum DatasetSpec {
     Mnist(Option<PathBuf>),
     /// Fashion-MNIST; `Some(dir)` reads a folder of IDX files instead of the system package.
     FashionMnist(Option<PathBuf>),
+    /// A user's own folder of IDX files (any classes, any image size), not verified against digests.
+    Idx(PathBuf),
     /// A CIFAR-10 binary folder.
     Cifar10(PathBuf),
     /// Classification image folders.
@@ -51,6 +54,7 @@ impl DatasetSpec {
         match self {
             Self::Mnist(_) => "mnist",
             Self::FashionMnist(_) => "fashion-mnist",
+            Self::Idx(_) => "idx",
             Self::Cifar10(_) => "cifar10",
             Self::Folder(_) => "folder",
             Self::DigitsSeg { .. } => "digits-seg",
@@ -79,6 +83,7 @@ impl FromStr for DatasetSpec {
         match kind.to_ascii_lowercase().as_str() {
             "mnist" => Ok(Self::Mnist(opt_path)),
             "fashion-mnist" | "fashion_mnist" | "fashionmnist" => Ok(Self::FashionMnist(opt_path)),
+            "idx" => Ok(Self::Idx(path("idx")?)),
             "cifar10" | "cifar-10" => Ok(Self::Cifar10(path("cifar10")?)),
             "folder" => Ok(Self::Folder(path("folder")?)),
             "seg-folder" => Ok(Self::SegFolder(path("seg-folder")?)),
@@ -94,7 +99,7 @@ impl FromStr for DatasetSpec {
                 Ok(Self::DigitsSeg { seed })
             }
             _ => Err(DataError::Config(format!(
-                "unknown dataset spec `{s}` (expected mnist, fashion-mnist, cifar10:DIR, folder:DIR, \
+                "unknown dataset spec `{s}` (expected mnist, fashion-mnist, idx:DIR, cifar10:DIR, folder:DIR, \
                  digits-seg[:SEED] or seg-folder:DIR)"
             ))),
         }
@@ -107,6 +112,7 @@ impl fmt::Display for DatasetSpec {
             Self::Mnist(None) | Self::FashionMnist(None) => write!(f, "{}", self.name()),
             Self::Mnist(Some(p))
             | Self::FashionMnist(Some(p))
+            | Self::Idx(p)
             | Self::Cifar10(p)
             | Self::Folder(p)
             | Self::SegFolder(p) => {

@@ -6,9 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
+use burn::optim::OptimizerRecord;
+use burn::optim::lr_scheduler::LrSchedulerRecord;
+use burn::store::ModuleRecord;
 use burn::train::checkpoint::{Checkpoint, Checkpointer, CheckpointerError};
 
 use crate::atomic::write_atomic;
+use crate::error::TrainError;
 
 /// The three record kinds a resumable run needs.
 pub const KINDS: [&str; 3] = ["model", "optim", "scheduler"];
@@ -79,4 +83,25 @@ pub fn complete_epochs(dir: &Path) -> Vec<usize> {
         .collect();
     epochs.sort_unstable();
     epochs
+}
+
+/// Reads the three records of `epoch` in `dir`, as a resume will: a truncated or corrupt one is an
+/// error naming its file here, before Burn's learner (which panics on it) ever sees it.
+pub fn check_resumable(dir: &Path, epoch: usize) -> Result<(), TrainError> {
+    let check = |kind: &str, load: fn(PathBuf) -> Result<(), CheckpointerError>| {
+        let path = checkpoint_path(dir, kind, epoch);
+        load(path.clone()).map_err(|e| TrainError::Checkpoint {
+            path,
+            problem: format!("cannot be read ({e}); delete it to resume from the epoch before"),
+        })
+    };
+    check("model", |p| {
+        <ModuleRecord as Checkpoint>::load(p).map(|_| ())
+    })?;
+    check("optim", |p| {
+        <OptimizerRecord as Checkpoint>::load(p).map(|_| ())
+    })?;
+    check("scheduler", |p| {
+        <LrSchedulerRecord as Checkpoint>::load(p).map(|_| ())
+    })
 }

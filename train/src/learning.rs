@@ -19,17 +19,20 @@ use crate::ExperimentConfig;
 use crate::checkpoint::AtomicCheckpointer;
 use crate::recorder::{EpochRecorder, RecorderState};
 use crate::renderer::PlainRenderer;
+use crate::resume_loader::SkipEpochs;
 use crate::run_dir::RunDir;
 
 /// The training loader (shuffled with the run's seed) and the validation loader of a run.
 pub(crate) type Loaders<O> = (Arc<dyn DataLoader<O>>, Arc<dyn DataLoader<O>>);
 
-/// Loaders over `train` and `valid` with the run's batch size, seed and worker count.
+/// Loaders over `train` and `valid` with the run's batch size, seed and worker count; a run
+/// resumed after `start_epoch` epochs replays their shuffles ([`SkipEpochs`]).
 pub(crate) fn data_loaders<I, O, Bt, DT, DV>(
     batcher: Bt,
     config: &ExperimentConfig,
     train: DT,
     valid: DV,
+    start_epoch: usize,
 ) -> Loaders<O>
 where
     I: Send + Sync + Clone + std::fmt::Debug + 'static,
@@ -47,6 +50,11 @@ where
         .batch_size(config.batch_size)
         .num_workers(config.num_workers)
         .build(valid);
+    let loader_train: Arc<dyn DataLoader<O>> = if start_epoch > 0 {
+        Arc::new(SkipEpochs::new(loader_train, start_epoch))
+    } else {
+        loader_train
+    };
     (loader_train, loader_valid)
 }
 

@@ -28,6 +28,7 @@ pub mod plot;
 pub mod recorder;
 pub mod regularization;
 pub mod renderer;
+pub mod resume_loader;
 pub mod run;
 pub mod run_dir;
 pub mod schedule;

@@ -42,11 +42,21 @@ pub fn run_experiment(
 }
 
 /// Train a planned run.
+///
+/// A new run that fails before its first checkpoint (a bad dataset, a bad config value) leaves no
+/// folder behind when it created it: only runs with something to resume keep theirs.
 pub fn run_plan(plan: RunPlan) -> Result<RunSummary, TrainError> {
-    match plan.config.task {
+    let created = (plan.start_epoch == 0 && !plan.dir.path().exists()).then(|| plan.dir.clone());
+    let result = match plan.config.task {
         Task::Classify => crate::run::classify(plan),
         Task::Segment => crate::segmentation::run::segment(plan),
+    };
+    if let (Err(_), Some(dir)) = (&result, created)
+        && dir.complete_epochs().is_empty()
+    {
+        let _ = std::fs::remove_dir_all(dir.path());
     }
+    result
 }
 
 /// A run folder made ready: the resolved config written, the first epoch to train known, the
@@ -72,7 +82,12 @@ impl RunStart {
         config.validate()?;
         std::fs::create_dir_all(dir.path()).map_err(|e| TrainError::io(dir.path(), e))?;
         dir.save_config(&config)?;
+        let stale = dir.remove_stale_temporaries();
+        if stale > 0 {
+            println!("removed {stale} temporary file(s) of an interrupted write");
+        }
         if start_epoch > 0 {
+            crate::checkpoint::check_resumable(&dir.checkpoint_dir(), start_epoch)?;
             println!(
                 "resuming {} after epoch {start_epoch}",
                 dir.path().display()
@@ -205,6 +220,10 @@ impl RunStart {
             return Err(TrainError::Stopped(message));
         }
         let last = self.dir.file("last.bpk");
+        // Batch norm's running statistics: a training-mode record holds them as of their last
+        // sync, one update behind when training stopped before a validation pass (an
+        // interruption); `valid()` folds the pending update into the shared state first.
+        drop(model.valid());
         let bytes =
             model
                 .into_record()

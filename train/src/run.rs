@@ -31,6 +31,11 @@ pub(crate) fn classify(plan: RunPlan) -> Result<RunSummary, TrainError> {
     let what = format!("{} on {}", config.model, p.dataset_name);
     run.save_inputs(&p.preprocessing, &p.network, &what, sizes)?;
 
+    if run.start_epoch > 0 {
+        // Another architecture's checkpoint is an error naming it (Burn's learner panics on it).
+        let last = run.dir.checkpoint_file("model", run.start_epoch);
+        crate::load::load_network(&p.network, &last, &config.backend.device()?)?;
+    }
     let network = p.network.init(&run.device)?;
     let parameters = model::params::trainable_params(&network);
     let aux_weight = config.aux_weight.unwrap_or(0.3);
@@ -38,7 +43,8 @@ pub(crate) fn classify(plan: RunPlan) -> Result<RunSummary, TrainError> {
     let learner = run.learner(classifier, sizes[0])?;
 
     let batcher = ClassificationBatcher::new(p.preprocessing.clone());
-    let (loader_train, loader_valid) = data_loaders(batcher.clone(), config, p.train, p.valid);
+    let (loader_train, loader_valid) =
+        data_loaders(batcher.clone(), config, p.train, p.valid, run.start_epoch);
     let k = top_k_for(p.preprocessing.classes.len());
     let training = SupervisedTraining::new(run.dir.path(), loader_train, loader_valid)
         .metrics((

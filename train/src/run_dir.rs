@@ -100,6 +100,25 @@ impl RunDir {
         checkpoint_path(&self.checkpoint_dir(), kind, epoch)
     }
 
+    /// Removes the temporary files of atomic writes (`<name>.tmp-<pid>-<n>`) that a killed
+    /// process left in the folder or in `checkpoint/`; returns how many.
+    pub fn remove_stale_temporaries(&self) -> usize {
+        let mut removed = 0;
+        for dir in [self.path.clone(), self.checkpoint_dir()] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(|e| e.ok()) {
+                let stale =
+                    entry.file_name().to_string_lossy().contains(".tmp-") && entry.path().is_file();
+                if stale && std::fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        removed
+    }
+
     /// The epochs whose three checkpoint files are all present, in order.
     pub fn complete_epochs(&self) -> Vec<usize> {
         complete_epochs(&self.checkpoint_dir())
@@ -294,7 +313,10 @@ pub fn plan_run(config: ExperimentConfig, opts: &RunOptions) -> Result<RunPlan, 
         }
         let saved = ExperimentConfig::resumed(&dir.config()?, &opts.overrides)?;
         let start_epoch = dir.complete_epochs().last().copied().unwrap_or(0);
-        if start_epoch >= saved.epochs {
+        // All epochs trained but no summary.json: stopped during the test evaluation or the
+        // plots; resuming finishes those (no epoch is trained again).
+        let finished = dir.file("summary.json").is_file();
+        if start_epoch > saved.epochs || (start_epoch == saved.epochs && finished) {
             return Err(TrainError::RunFolder {
                 path: dir.path,
                 problem: format!(

@@ -43,7 +43,8 @@ pub(crate) fn segment(plan: RunPlan) -> Result<RunSummary, TrainError> {
     let learner = run.learner(segmenter, sizes[0])?;
 
     let batcher = SegmentationBatcher::new(p.preprocessing.clone());
-    let (loader_train, loader_valid) = data_loaders(batcher.clone(), config, p.train, p.valid);
+    let (loader_train, loader_valid) =
+        data_loaders(batcher.clone(), config, p.train, p.valid, run.start_epoch);
     let training = SupervisedTraining::new(run.dir.path(), loader_train, loader_valid)
         .metrics((
             LossMetric::new(),
