@@ -14,12 +14,12 @@ use crate::ops;
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, ConvTranspose2d, ConvTranspose2dConfig};
-use burn::tensor::ops::PadMode;
 use burn::tensor::{Device, Tensor};
 
 use crate::builders::{ConvBnRelu, ConvSpec, max_pool};
 use crate::error::ModelError;
 use crate::init::InitScheme;
+use crate::segmentation::SegForward;
 use crate::trace::Trace;
 
 /// Configuration of [`UNet`].
@@ -124,22 +124,12 @@ impl UNetConfig {
     }
 }
 
-impl UNet {
-    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]`.
-    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.forward_traced(x, &mut Trace::off())
+impl SegForward for UNet {
+    fn side_multiple(&self) -> usize {
+        1 << self.down.len()
     }
 
-    /// Forward pass recording every layer into `tr`.
-    pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let [b, _, h, w] = x.dims();
-        let m = 1usize << self.down.len();
-        let (ph, pw) = ((m - h % m) % m, (m - w % m) % m);
-        let mut x = if ph + pw > 0 {
-            x.pad([(0, ph), (0, pw)], PadMode::Constant(0.0))
-        } else {
-            x
-        };
+    fn padded_forward(&self, mut x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
         let mut skips = Vec::with_capacity(self.down.len());
         for (l, block) in self.down.iter().enumerate() {
             x = tr.scope(&format!("down{}", l + 1), |tr| block.forward_traced(x, tr));
@@ -171,12 +161,6 @@ impl UNet {
                 block.forward_traced(joined, tr)
             });
         }
-        let scores = tr.conv("head", &self.head, ops::conv2d(&self.head, x));
-        let classes = scores.dims()[1];
-        if ph + pw > 0 {
-            scores.slice([0..b, 0..classes, 0..h, 0..w])
-        } else {
-            scores
-        }
+        tr.conv("head", &self.head, ops::conv2d(&self.head, x))
     }
 }
