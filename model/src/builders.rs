@@ -11,6 +11,7 @@ use burn::tensor::module::adaptive_avg_pool2d;
 use burn::tensor::ops::AvgPoolOptions;
 use burn::tensor::{Device, Tensor};
 
+use crate::error::ModelError;
 use crate::init::InitScheme;
 use crate::trace::Trace;
 
@@ -138,6 +139,22 @@ impl ConvBnRelu {
 /// Square max pooling with PyTorch's semantics (padding with −∞, optional ceil mode): our CPU
 /// kernel on Flex, Burn's operation elsewhere.
 pub use crate::ops::max_pool2d as max_pool;
+
+/// `Ok` when every one of `sizes` is at least 1; otherwise `model`'s invalid-configuration error
+/// "`what` must be at least 1".
+pub fn require_positive(
+    model: &'static str,
+    sizes: &[usize],
+    what: &str,
+) -> Result<(), ModelError> {
+    if sizes.contains(&0) {
+        return Err(ModelError::invalid(
+            model,
+            format!("{what} must be at least 1"),
+        ));
+    }
+    Ok(())
+}
 
 /// Adaptive average pooling to `size`×`size` then flattening to `[B, C·size²]` (a classifier's
 /// input), traced as `avgpool` and `flatten`.

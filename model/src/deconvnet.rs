@@ -17,7 +17,7 @@ use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
-use crate::builders::ConvSpec;
+use crate::builders::{ConvSpec, require_positive};
 use crate::error::ModelError;
 use crate::init::InitScheme;
 use crate::segmentation::SegForward;
@@ -86,12 +86,8 @@ pub struct DeconvNet {
 impl DeconvNetConfig {
     /// Build the network.
     pub fn init(&self, device: &Device) -> Result<DeconvNet, ModelError> {
-        if self.base_width == 0 || self.fc_width == 0 || self.num_classes == 0 {
-            return Err(ModelError::invalid(
-                "DeconvNet",
-                "widths and num_classes must be at least 1",
-            ));
-        }
+        let sizes = [self.base_width, self.fc_width, self.num_classes];
+        require_positive("DeconvNet", &sizes, "widths and num_classes")?;
         let width = |s| stage_width(self.base_width, s);
         let decoder = mirrored_decoder(self.base_width, 5, |c_in, c_out| {
             DeconvBnRelu::new(c_in, c_out, device)

@@ -16,7 +16,7 @@ use burn::module::Module;
 use burn::nn::conv::{Conv2d, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::tensor::{Device, Tensor};
 
-use crate::builders::{ConvBnRelu, ConvSpec, max_pool};
+use crate::builders::{ConvBnRelu, ConvSpec, max_pool, require_positive};
 use crate::error::ModelError;
 use crate::init::InitScheme;
 use crate::segmentation::SegForward;
@@ -83,12 +83,8 @@ pub struct UNet {
 impl UNetConfig {
     /// Build the network.
     pub fn init(&self, device: &Device) -> Result<UNet, ModelError> {
-        if self.depth == 0 || self.base_width == 0 || self.num_classes == 0 {
-            return Err(ModelError::invalid(
-                "U-Net",
-                "depth, base_width and num_classes must be at least 1",
-            ));
-        }
+        let sizes = [self.depth, self.base_width, self.num_classes];
+        require_positive("U-Net", &sizes, "depth, base_width and num_classes")?;
         let bn = self.batch_norm;
         let widths: Vec<usize> = (0..self.depth).map(|l| self.base_width << l).collect();
         let mut c_in = self.in_channels;
