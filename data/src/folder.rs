@@ -9,7 +9,7 @@ use burn::data::dataset::{Dataset, DatasetError};
 use crate::decode::{decode_image_file, is_image_file};
 use crate::error::{DataError, Result};
 use crate::input::dynamic_to_pixels;
-use crate::item::ImageItem;
+use crate::item::{ImageItem, Pixels};
 
 /// A classification folder.
 #[derive(Debug, Clone)]
@@ -110,12 +110,7 @@ impl ImageFolder {
 
     /// Decodes item `i`.
     pub fn load(&self, i: usize) -> Result<ImageItem> {
-        let (path, label) = self
-            .files
-            .get(i)
-            .ok_or_else(|| DataError::invalid(&self.root, format!("no item {i}")))?;
-        let img = decode_image_file(path)?;
-        let (pixels, shape) = dynamic_to_pixels(&img);
+        let ((_, label), pixels, shape) = decode_entry(&self.root, &self.files, i, |(p, _)| p)?;
         Ok(ImageItem {
             pixels,
             shape,
@@ -137,4 +132,19 @@ impl Dataset<ImageItem> for ImageFolder {
     fn len(&self) -> usize {
         self.files.len()
     }
+}
+
+/// Entry `i` of a folder's `entries` (an error naming `root` past the end) with the decoded pixels
+/// and `[C, H, W]` shape of the image file `image(entry)`.
+pub(crate) fn decode_entry<'a, T>(
+    root: &Path,
+    entries: &'a [T],
+    i: usize,
+    image: impl Fn(&T) -> &Path,
+) -> Result<(&'a T, Pixels, [usize; 3])> {
+    let entry = entries
+        .get(i)
+        .ok_or_else(|| DataError::invalid(root, format!("no item {i}")))?;
+    let (pixels, shape) = dynamic_to_pixels(&decode_image_file(image(entry))?);
+    Ok((entry, pixels, shape))
 }

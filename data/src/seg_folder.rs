@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 
 use burn::data::dataset::{Dataset, DatasetError};
 
-use crate::decode::{decode_image_file, decode_mask_file};
+use crate::decode::decode_mask_file;
 use crate::error::{DataError, Result};
-use crate::folder::sorted_images;
-use crate::input::dynamic_to_pixels;
+use crate::folder::{decode_entry, sorted_images};
 use crate::item::{IGNORE_ID, SegItem};
 
 /// A segmentation folder.
@@ -67,12 +66,8 @@ impl SegFolder {
 
     /// Decodes and checks pair `i`.
     pub fn load(&self, i: usize) -> Result<SegItem> {
-        let (img_path, mask_path) = self
-            .pairs
-            .get(i)
-            .ok_or_else(|| DataError::invalid(&self.root, format!("no item {i}")))?;
-        let img = decode_image_file(img_path)?;
-        let (pixels, shape) = dynamic_to_pixels(&img);
+        let ((img_path, mask_path), pixels, shape) =
+            decode_entry(&self.root, &self.pairs, i, |(p, _)| p)?;
         let (mh, mw, mask) = decode_mask_file(mask_path)?;
         if (mh, mw) != (shape[1], shape[2]) {
             return Err(DataError::invalid(

@@ -26,10 +26,16 @@ pub enum Format {
 pub trait Report: Serialize {
     /// The CSV header line, `path` first and `error` last.
     const CSV_HEADER: &'static str;
+    /// The input file, and why it could not be handled (`None` when it was).
+    fn outcome(&self) -> (&Path, Option<&str>);
     /// The input file.
-    fn path(&self) -> &Path;
+    fn path(&self) -> &Path {
+        self.outcome().0
+    }
     /// Why the file could not be handled.
-    fn error(&self) -> Option<&str>;
+    fn error(&self) -> Option<&str> {
+        self.outcome().1
+    }
     /// The text after `path:` for a file that succeeded.
     fn text(&self) -> String;
     /// The CSV fields between `path` and `error`, one list per row, for a file that succeeded.
@@ -97,12 +103,8 @@ impl Report for Classified {
         }
     }
 
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+    fn outcome(&self) -> (&Path, Option<&str>) {
+        (&self.path, self.error.as_deref())
     }
 
     fn text(&self) -> String {
@@ -147,12 +149,8 @@ impl Report for Segmented {
         }
     }
 
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+    fn outcome(&self) -> (&Path, Option<&str>) {
+        (&self.path, self.error.as_deref())
     }
 
     fn text(&self) -> String {

@@ -20,10 +20,9 @@ use burn::module::Module;
 use burn::nn::conv::Conv2d;
 use burn::nn::{Dropout, DropoutConfig, Linear, LocalResponseNorm, LocalResponseNormConfig};
 use burn::tensor::activation::relu;
-use burn::tensor::module::adaptive_avg_pool2d;
 use burn::tensor::{Device, Tensor};
 
-use crate::builders::{ConvSpec, linear, max_pool};
+use crate::builders::{ConvSpec, linear, max_pool, pool_flatten};
 use crate::error::ModelError;
 use crate::init::InitScheme;
 use crate::trace::Trace;
@@ -185,13 +184,7 @@ impl AlexNet {
                 );
             }
         }
-        let p = self.pool_size;
-        let x = tr.op(
-            "avgpool",
-            "AdaptiveAvgPool2d",
-            adaptive_avg_pool2d(x, [p, p]),
-        );
-        let x = tr.op("flatten", "Flatten", x.flatten(1, 3));
+        let x = pool_flatten(x, self.pool_size, tr);
         let x = tr.op("drop1", "Dropout", self.dropout.forward(x));
         let x = tr.linear("fc1", &self.fc1, self.fc1.forward(x));
         let x = tr.op("relu6", "ReLU", relu(x));

@@ -7,9 +7,11 @@ use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::activation::relu;
+use burn::tensor::module::adaptive_avg_pool2d;
 use burn::tensor::ops::AvgPoolOptions;
 use burn::tensor::{Device, Tensor};
 
+use crate::error::ModelError;
 use crate::init::InitScheme;
 use crate::trace::Trace;
 
@@ -137,6 +139,30 @@ impl ConvBnRelu {
 /// Square max pooling with PyTorch's semantics (padding with −∞, optional ceil mode): our CPU
 /// kernel on Flex, Burn's operation elsewhere.
 pub use crate::ops::max_pool2d as max_pool;
+
+/// `Ok` when every one of `sizes` is at least 1; otherwise `model`'s invalid-configuration error
+/// "`what` must be at least 1".
+pub fn require_positive(
+    model: &'static str,
+    sizes: &[usize],
+    what: &str,
+) -> Result<(), ModelError> {
+    if sizes.contains(&0) {
+        return Err(ModelError::invalid(
+            model,
+            format!("{what} must be at least 1"),
+        ));
+    }
+    Ok(())
+}
+
+/// Adaptive average pooling to `size`×`size` then flattening to `[B, C·size²]` (a classifier's
+/// input), traced as `avgpool` and `flatten`.
+pub fn pool_flatten(x: Tensor<4>, size: usize, tr: &mut Trace) -> Tensor<2> {
+    let x = adaptive_avg_pool2d(x, [size, size]);
+    let x = tr.op("avgpool", "AdaptiveAvgPool2d", x);
+    tr.op("flatten", "Flatten", x.flatten(1, 3))
+}
 
 /// Square average pooling without padding.
 pub fn avg_pool(x: Tensor<4>, kernel: usize, stride: usize) -> Tensor<4> {

@@ -17,12 +17,13 @@ use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
-use crate::builders::ConvSpec;
+use crate::builders::{ConvSpec, require_positive};
 use crate::error::ModelError;
 use crate::init::InitScheme;
-use crate::layers::max_unpool2d;
+use crate::segmentation::SegForward;
+use crate::segnet::{mirrored_decoder, unpool_decode};
 use crate::trace::Trace;
-use crate::vgg_encoder::{VGG16_STAGES, VggEncoder, crop, pad_to_multiple, stage_width};
+use crate::vgg_encoder::{VggEncoder, stage_width};
 
 /// Configuration of [`DeconvNet`].
 #[derive(Config, Debug)]
@@ -63,13 +64,8 @@ impl DeconvBnRelu {
 
     fn forward_traced(&self, x: Tensor<4>, name: &str, tr: &mut Trace) -> Tensor<4> {
         tr.scope(name, |tr| {
-            let x = tr.module(
-                "deconv",
-                "ConvTranspose2d",
-                &self.deconv,
-                0,
-                ops::conv_transpose2d(&self.deconv, x),
-            );
+            let x = ops::conv_transpose2d(&self.deconv, x);
+            let x = tr.conv_transpose("deconv", &self.deconv, x);
             let x = tr.batch_norm("bn", &self.bn, ops::batch_norm(&self.bn, x, Then::Relu));
             tr.op("relu", "ReLU", x)
         })
@@ -90,24 +86,12 @@ pub struct DeconvNet {
 impl DeconvNetConfig {
     /// Build the network.
     pub fn init(&self, device: &Device) -> Result<DeconvNet, ModelError> {
-        if self.base_width == 0 || self.fc_width == 0 || self.num_classes == 0 {
-            return Err(ModelError::invalid(
-                "DeconvNet",
-                "widths and num_classes must be at least 1",
-            ));
-        }
+        let sizes = [self.base_width, self.fc_width, self.num_classes];
+        require_positive("DeconvNet", &sizes, "widths and num_classes")?;
         let width = |s| stage_width(self.base_width, s);
-        let decoder = (0..5)
-            .rev()
-            .map(|s| {
-                let w = width(s);
-                let out = if s == 0 { w } else { width(s - 1) };
-                let n = VGG16_STAGES[s];
-                (0..n)
-                    .map(|i| DeconvBnRelu::new(w, if i + 1 == n { out } else { w }, device))
-                    .collect()
-            })
-            .collect();
+        let decoder = mirrored_decoder(self.base_width, 5, |c_in, c_out| {
+            DeconvBnRelu::new(c_in, c_out, device)
+        });
         Ok(DeconvNet {
             encoder: VggEncoder::new(self.in_channels, self.base_width, 5, self.init, device),
             fc6: ConvSpec::new(width(4), self.fc_width, 3, 1).init(self.init, device),
@@ -119,37 +103,22 @@ impl DeconvNetConfig {
     }
 }
 
-impl DeconvNet {
-    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]`.
-    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.forward_traced(x, &mut Trace::off())
+impl SegForward for DeconvNet {
+    fn side_multiple(&self) -> usize {
+        32
     }
 
-    /// Forward pass recording every layer into `tr`.
-    pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let [_, _, h, w] = x.dims();
-        let (x, _) = pad_to_multiple(x, 32);
-        let mut stages = self.encoder.forward_traced(x, tr);
+    fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
+        let stages = self.encoder.forward_traced(x, tr);
         let Some(pool5) = stages.last().map(|s| s.pooled.clone()) else {
             unreachable!("the encoder has five stages")
         };
         let x = relu(tr.conv("fc6", &self.fc6, ops::conv2d(&self.fc6, pool5)));
         let x = relu(tr.conv("fc7", &self.fc7, ops::conv2d(&self.fc7, x)));
-        let mut x = self.deconv_fc6.forward_traced(x, "deconv_fc6", tr);
-        for (d, stage) in self.decoder.iter().enumerate() {
-            let Some(skip) = stages.pop() else {
-                unreachable!("one set of switches per stage")
-            };
-            let unpooled = max_unpool2d(x, skip.switches, skip.size);
-            x = tr.op(&format!("unpool{}", d + 1), "MaxUnpool2d", unpooled);
-            for (i, u) in stage.iter().enumerate() {
-                x = u.forward_traced(x, &format!("deconv{}.{}", d + 1, i + 1), tr);
-            }
-        }
-        crop(
-            tr.conv("head", &self.head, ops::conv2d(&self.head, x)),
-            h,
-            w,
-        )
+        let x = self.deconv_fc6.forward_traced(x, "deconv_fc6", tr);
+        let x = unpool_decode(x, stages, &self.decoder, "deconv", tr, |u, x, name, tr| {
+            u.forward_traced(x, name, tr)
+        });
+        tr.conv("head", &self.head, ops::conv2d(&self.head, x))
     }
 }

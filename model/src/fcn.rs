@@ -20,8 +20,9 @@ use burn::tensor::{Device, Tensor, TensorData};
 use crate::builders::ConvSpec;
 use crate::error::ModelError;
 use crate::init::InitScheme;
+use crate::segmentation::SegForward;
 use crate::trace::Trace;
-use crate::vgg_encoder::{VggEncoder, crop, pad_to_multiple, stage_width};
+use crate::vgg_encoder::{VggEncoder, stage_width};
 
 /// Configuration of [`Fcn`].
 #[derive(Config, Debug)]
@@ -117,15 +118,19 @@ impl FcnConfig {
 }
 
 impl Fcn {
-    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]`.
+    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]` (as
+    /// [`SegForward::forward`]).
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.forward_traced(x, &mut Trace::off())
+        SegForward::forward(self, x)
+    }
+}
+
+impl SegForward for Fcn {
+    fn side_multiple(&self) -> usize {
+        32
     }
 
-    /// Forward pass recording every layer into `tr`.
-    pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let [_, _, h, w] = x.dims();
-        let (x, _) = pad_to_multiple(x, 32);
+    fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
         let stages = self.encoder.forward_traced(x, tr);
         let pool5 = stages[4].pooled.clone();
         let x = tr.conv("fc6", &self.fc6, ops::conv2d(&self.fc6, pool5));
@@ -139,30 +144,12 @@ impl Fcn {
             &self.up2_a,
             &self.up2_b,
         ) {
-            s = tr.module(
-                "up2_a",
-                "ConvTranspose2d",
-                u_a,
-                0,
-                ops::conv_transpose2d(u_a, s),
-            );
+            s = tr.conv_transpose("up2_a", u_a, ops::conv_transpose2d(u_a, s));
             s = s + tr.conv("score_pool4", p4, ops::conv2d(p4, stages[3].pooled.clone()));
-            s = tr.module(
-                "up2_b",
-                "ConvTranspose2d",
-                u_b,
-                0,
-                ops::conv_transpose2d(u_b, s),
-            );
+            s = tr.conv_transpose("up2_b", u_b, ops::conv_transpose2d(u_b, s));
             s = s + tr.conv("score_pool3", p3, ops::conv2d(p3, stages[2].pooled.clone()));
         }
-        let s = tr.module(
-            "up_final",
-            "ConvTranspose2d",
-            &self.up_final,
-            0,
-            ops::conv_transpose2d(&self.up_final, s),
-        );
-        crop(s, h, w)
+        let s = ops::conv_transpose2d(&self.up_final, s);
+        tr.conv_transpose("up_final", &self.up_final, s)
     }
 }

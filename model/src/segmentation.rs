@@ -13,6 +13,7 @@ use crate::fcn::{Fcn, FcnConfig};
 use crate::segnet::{SegNet, SegNetConfig};
 use crate::trace::Trace;
 use crate::unet::{UNet, UNetConfig};
+use crate::vgg_encoder::{crop, pad_to_multiple};
 
 /// The recipe of a segmentation network.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -86,6 +87,32 @@ pub enum SegNetwork {
     DeconvNet(DeconvNet),
     /// FCN.
     Fcn(Fcn),
+}
+
+/// The forward pass every segmentation network shares: inputs whose sides are not multiples of
+/// [`side_multiple`](Self::side_multiple) are zero-padded at the bottom and right, the network
+/// scores the padded input ([`padded_forward`](Self::padded_forward)) and the scores are cropped
+/// back to the input size.
+pub trait SegForward {
+    /// What both input sides are padded to a multiple of (the network's total down-sampling).
+    fn side_multiple(&self) -> usize;
+
+    /// Scores of an input whose sides are multiples of [`side_multiple`](Self::side_multiple),
+    /// recording every layer into `tr`.
+    fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4>;
+
+    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]`, recording every
+    /// layer into `tr`.
+    fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
+        let [_, _, h, w] = x.dims();
+        let (x, _) = pad_to_multiple(x, self.side_multiple());
+        crop(self.padded_forward(x, tr), h, w)
+    }
+
+    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]`.
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.forward_traced(x, &mut Trace::off())
+    }
 }
 
 impl SegNetwork {

@@ -19,8 +19,9 @@ use crate::builders::{ConvBnRelu, ConvSpec};
 use crate::error::ModelError;
 use crate::init::InitScheme;
 use crate::layers::max_unpool2d;
+use crate::segmentation::SegForward;
 use crate::trace::Trace;
-use crate::vgg_encoder::{VGG16_STAGES, VggEncoder, crop, pad_to_multiple, stage_width, unit};
+use crate::vgg_encoder::{StageOutput, VGG16_STAGES, VggEncoder, stage_width, unit};
 
 /// Configuration of [`SegNet`].
 #[derive(Config, Debug)]
@@ -58,19 +59,9 @@ impl SegNetConfig {
                 "stages must be 1..=5, base_width and num_classes at least 1",
             ));
         }
-        let width = |s| stage_width(self.base_width, s);
-        // Decoder stage s (deepest first) keeps width(s) and ends on width(s − 1) (or the base).
-        let decoder = (0..self.stages)
-            .rev()
-            .map(|s| {
-                let w = width(s);
-                let out = if s == 0 { w } else { width(s - 1) };
-                let n = VGG16_STAGES[s];
-                (0..n)
-                    .map(|i| unit(w, if i + 1 == n { out } else { w }, self.init, device))
-                    .collect()
-            })
-            .collect();
+        let decoder = mirrored_decoder(self.base_width, self.stages, |c_in, c_out| {
+            unit(c_in, c_out, self.init, device)
+        });
         Ok(SegNet {
             encoder: VggEncoder::new(
                 self.in_channels,
@@ -85,35 +76,66 @@ impl SegNetConfig {
     }
 }
 
-impl SegNet {
-    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]`.
-    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.forward_traced(x, &mut Trace::off())
+impl SegForward for SegNet {
+    fn side_multiple(&self) -> usize {
+        1 << self.encoder.depth()
     }
 
-    /// Forward pass recording every layer into `tr`.
-    pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let [_, _, h, w] = x.dims();
-        let (x, _) = pad_to_multiple(x, 1 << self.encoder.depth());
-        let mut stages = self.encoder.forward_traced(x, tr);
-        let mut x = match stages.last() {
+    fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
+        let stages = self.encoder.forward_traced(x, tr);
+        let x = match stages.last() {
             Some(last) => last.pooled.clone(),
             None => unreachable!("an encoder has at least one stage"),
         };
-        for (d, stage) in self.decoder.iter().enumerate() {
-            let Some(skip) = stages.pop() else {
-                unreachable!("one set of switches per stage")
-            };
-            let unpooled = max_unpool2d(x, skip.switches, skip.size);
-            x = tr.op(&format!("unpool{}", d + 1), "MaxUnpool2d", unpooled);
-            for (i, u) in stage.iter().enumerate() {
-                x = u.forward_traced(x, &format!("decoder{}.{}", d + 1, i + 1), tr);
-            }
-        }
-        crop(
-            tr.conv("head", &self.head, ops::conv2d(&self.head, x)),
-            h,
-            w,
-        )
+        let x = unpool_decode(x, stages, &self.decoder, "decoder", tr, |u, x, name, tr| {
+            u.forward_traced(x, name, tr)
+        });
+        tr.conv("head", &self.head, ops::conv2d(&self.head, x))
     }
+}
+
+/// The decoder mirroring the first `stages` VGG-16 stages, deepest first: decoder stage `s` keeps
+/// the width of encoder stage `s` and its last unit ends on the width of stage `s − 1` (or the
+/// base width); `unit(c_in, c_out)` builds each unit. Shared with DeconvNet.
+pub(crate) fn mirrored_decoder<U>(
+    base_width: usize,
+    stages: usize,
+    mut unit: impl FnMut(usize, usize) -> U,
+) -> Vec<Vec<U>> {
+    let width = |s| stage_width(base_width, s);
+    (0..stages)
+        .rev()
+        .map(|s| {
+            let w = width(s);
+            let out = if s == 0 { w } else { width(s - 1) };
+            let n = VGG16_STAGES[s];
+            (0..n)
+                .map(|i| unit(w, if i + 1 == n { out } else { w }))
+                .collect()
+        })
+        .collect()
+}
+
+/// Run a [`mirrored_decoder`] on `x`: each decoder stage max-unpools with the switches of its
+/// encoder stage (deepest first, traced as `unpool<d>`), then applies its units (traced as
+/// `<prefix><d>.<i>`) through `forward`. Shared with DeconvNet.
+pub(crate) fn unpool_decode<U>(
+    mut x: Tensor<4>,
+    mut stages: Vec<StageOutput>,
+    decoder: &[Vec<U>],
+    prefix: &str,
+    tr: &mut Trace,
+    forward: impl Fn(&U, Tensor<4>, &str, &mut Trace) -> Tensor<4>,
+) -> Tensor<4> {
+    for (d, stage) in decoder.iter().enumerate() {
+        let Some(skip) = stages.pop() else {
+            unreachable!("one set of switches per stage")
+        };
+        let unpooled = max_unpool2d(x, skip.switches, skip.size);
+        x = tr.op(&format!("unpool{}", d + 1), "MaxUnpool2d", unpooled);
+        for (i, u) in stage.iter().enumerate() {
+            x = forward(u, x, &format!("{prefix}{}.{}", d + 1, i + 1), tr);
+        }
+    }
+    x
 }

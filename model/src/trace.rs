@@ -6,7 +6,7 @@
 //! multiply-accumulate operations (MACs) per sample.
 
 use burn::module::Module;
-use burn::nn::conv::Conv2d;
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{BatchNorm, Linear};
 use burn::tensor::Tensor;
 use serde::Serialize;
@@ -127,16 +127,18 @@ impl Trace {
     }
 
     /// Record a batch normalisation (2 parameters per channel, no MACs counted).
-    pub fn batch_norm<const D: usize>(
+    pub fn batch_norm(&mut self, name: &str, bn: &BatchNorm, out: Tensor<4>) -> Tensor<4> {
+        self.module(name, "BatchNorm", bn, 0, out)
+    }
+
+    /// Record a transposed convolution's output (its parameters; no MACs counted).
+    pub fn conv_transpose(
         &mut self,
         name: &str,
-        bn: &BatchNorm,
-        out: Tensor<D>,
-    ) -> Tensor<D> {
-        if self.enabled {
-            self.push(name, "BatchNorm", &out, trainable_params(bn), 0);
-        }
-        out
+        conv: &ConvTranspose2d,
+        out: Tensor<4>,
+    ) -> Tensor<4> {
+        self.module(name, "ConvTranspose2d", conv, 0, out)
     }
 
     /// Record any other module: its trainable parameters and the given MACs per sample.

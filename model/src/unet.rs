@@ -14,12 +14,12 @@ use crate::ops;
 use burn::config::Config;
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, ConvTranspose2d, ConvTranspose2dConfig};
-use burn::tensor::ops::PadMode;
 use burn::tensor::{Device, Tensor};
 
-use crate::builders::{ConvBnRelu, ConvSpec, max_pool};
+use crate::builders::{ConvBnRelu, ConvSpec, max_pool, require_positive};
 use crate::error::ModelError;
 use crate::init::InitScheme;
+use crate::segmentation::SegForward;
 use crate::trace::Trace;
 
 /// Configuration of [`UNet`].
@@ -83,12 +83,8 @@ pub struct UNet {
 impl UNetConfig {
     /// Build the network.
     pub fn init(&self, device: &Device) -> Result<UNet, ModelError> {
-        if self.depth == 0 || self.base_width == 0 || self.num_classes == 0 {
-            return Err(ModelError::invalid(
-                "U-Net",
-                "depth, base_width and num_classes must be at least 1",
-            ));
-        }
+        let sizes = [self.depth, self.base_width, self.num_classes];
+        require_positive("U-Net", &sizes, "depth, base_width and num_classes")?;
         let bn = self.batch_norm;
         let widths: Vec<usize> = (0..self.depth).map(|l| self.base_width << l).collect();
         let mut c_in = self.in_channels;
@@ -124,22 +120,12 @@ impl UNetConfig {
     }
 }
 
-impl UNet {
-    /// Per-pixel class scores `[B, classes, H, W]` for images `[B, C, H, W]`.
-    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.forward_traced(x, &mut Trace::off())
+impl SegForward for UNet {
+    fn side_multiple(&self) -> usize {
+        1 << self.down.len()
     }
 
-    /// Forward pass recording every layer into `tr`.
-    pub fn forward_traced(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let [b, _, h, w] = x.dims();
-        let m = 1usize << self.down.len();
-        let (ph, pw) = ((m - h % m) % m, (m - w % m) % m);
-        let mut x = if ph + pw > 0 {
-            x.pad([(0, ph), (0, pw)], PadMode::Constant(0.0))
-        } else {
-            x
-        };
+    fn padded_forward(&self, mut x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
         let mut skips = Vec::with_capacity(self.down.len());
         for (l, block) in self.down.iter().enumerate() {
             x = tr.scope(&format!("down{}", l + 1), |tr| block.forward_traced(x, tr));
@@ -171,12 +157,6 @@ impl UNet {
                 block.forward_traced(joined, tr)
             });
         }
-        let scores = tr.conv("head", &self.head, ops::conv2d(&self.head, x));
-        let classes = scores.dims()[1];
-        if ph + pw > 0 {
-            scores.slice([0..b, 0..classes, 0..h, 0..w])
-        } else {
-            scores
-        }
+        tr.conv("head", &self.head, ops::conv2d(&self.head, x))
     }
 }

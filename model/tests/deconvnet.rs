@@ -5,6 +5,7 @@ mod common;
 
 use burn::tensor::{Device, Distribution, Tensor};
 use model::deconvnet::DeconvNetConfig;
+use model::segmentation::SegForward;
 
 #[test]
 fn output_has_the_input_size() {

@@ -4,6 +4,7 @@
 mod common;
 
 use burn::tensor::{Device, Distribution, Tensor};
+use model::segmentation::SegForward;
 use model::unet::UNetConfig;
 
 #[test]

@@ -48,9 +48,7 @@ pub struct LocallyConnected2dConfig {
     pub bias: bool,
     /// Weight initialisation; the fans are those of the matching convolution
     /// (`fan_in = c_in·kh·kw`, `fan_out = c_out·kh·kw`), and the default is Conv2d's.
-    #[config(
-        default = "Initializer::KaimingUniform{gain: 1.0 / 3.0f64.sqrt(), fan_out_only: false}"
-    )]
+    #[config(default = "crate::layers::default_initializer()")]
     pub initializer: Initializer,
 }
 

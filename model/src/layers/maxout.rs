@@ -87,9 +87,7 @@ pub struct MaxoutLinearConfig {
     #[config(default = true)]
     pub bias: bool,
     /// Initialisation of the affine pieces (default: Linear's).
-    #[config(
-        default = "Initializer::KaimingUniform{gain: 1.0 / 3.0f64.sqrt(), fan_out_only: false}"
-    )]
+    #[config(default = "crate::layers::default_initializer()")]
     pub initializer: Initializer,
 }
 

@@ -15,6 +15,17 @@ mod maxout;
 mod patches;
 
 pub use error::LayerError;
+
+use burn::nn::Initializer;
+
+/// The default weight initialisation of the layers here: Burn's (and PyTorch's) for `Linear` and
+/// `Conv2d`, Kaiming-uniform with gain 1/√3 over the fan-in.
+pub fn default_initializer() -> Initializer {
+    Initializer::KaimingUniform {
+        gain: 1.0 / 3.0f64.sqrt(),
+        fan_out_only: false,
+    }
+}
 pub use locally_connected::{LocallyConnected2d, LocallyConnected2dConfig};
 pub use lp_pool::{LpPool2d, LpPool2dConfig};
 pub use max_unpool::{MaxUnpool2d, MaxUnpool2dConfig, max_unpool2d};
