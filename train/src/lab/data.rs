@@ -71,6 +71,18 @@ pub struct LabData {
     pub stats: (f32, f32),
 }
 
+impl LabData {
+    /// The report's setup line for these subsets: `name: N training / M test images`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}: {} training / {} test images",
+            self.name,
+            self.train.len(),
+            self.test.len()
+        )
+    }
+}
+
 /// Draws `n` distinct indices of `0..total` with a seeded Fisher–Yates shuffle.
 fn sample(total: usize, n: usize, seed: u64) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..total).collect();

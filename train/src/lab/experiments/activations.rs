@@ -47,15 +47,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Clevert, Unterthiner & Hochreiter 2016, Fast and accurate deep network learning by ELUs".into(),
         "Goodfellow, Warde-Farley, Mirza, Courville & Bengio 2013, Maxout networks".into(),
     ];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", data.describe());
     report.setup("network", format!("{DEPTH} hidden layers of {width} units (maxout: 2 pieces), weights N(0, 1/n_in), biases 0"));
     report.setup(
         "gradients",

@@ -75,15 +75,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Simard, Steinkraus & Platt 2003, Best practices for convolutional neural networks applied to visual document analysis, ICDAR".into(),
         "Krizhevsky, Sutskever & Hinton 2012, ImageNet classification with deep convolutional neural networks".into(),
     ];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images (a small subset)",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", format!("{} (a small subset)", data.describe()));
     report.setup("network", "conv 5×5 ×16 → max pool → conv 5×5 ×32 → max pool → linear (the pooling experiment's network)");
     report.setup("transforms", "shift: pad 2 and crop back at random; rotation: ±12°; brightness/contrast: strength 0.3; all: the three in turn");
     report.setup("training", format!("{epochs} epochs, batch 32, SGD momentum 0.9, lr 0.01; a fresh draw of every transform each epoch"));

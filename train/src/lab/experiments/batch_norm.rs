@@ -37,15 +37,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Batch norm allows higher learning rates and makes training insensitive to a bad initialisation; before or after the non-linearity?",
     );
     report.references = vec!["Ioffe & Szegedy 2015, Batch normalization: accelerating deep network training by reducing internal covariate shift, ICML".into()];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", data.describe());
     report.setup("network", format!("{depth} hidden ReLU layers of 128 units; He initialisation, or N(0, 0.01²) for the bad case"));
     report.setup(
         "training",

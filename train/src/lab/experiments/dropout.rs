@@ -26,12 +26,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     report.references = vec!["Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov 2014, Dropout: a simple way to prevent neural networks from overfitting, JMLR".into()];
     report.setup(
         "data",
-        format!(
-            "{}: {} training / {} test images (a subset small enough to overfit)",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
+        format!("{} (a subset small enough to overfit)", data.describe()),
     );
     report.setup(
         "network",

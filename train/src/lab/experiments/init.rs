@@ -46,15 +46,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Glorot & Bengio 2010, Understanding the difficulty of training deep feedforward neural networks, AISTATS".into(),
         "He, Zhang, Ren & Sun 2015, Delving deep into rectifiers, ICCV".into(),
     ];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images, standardised",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", format!("{}, standardised", data.describe()));
     report.setup(
         "network",
         format!("{DEPTH} hidden fully connected layers of {width} units, biases 0"),

@@ -43,15 +43,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Taigman, Yang, Ranzato & Wolf 2014, DeepFace (locally connected layers)".into(),
         "Ranzato, in LeCun & Ranzato 2013, Deep learning tutorial, ICML (the 200×200 / 40k-unit arithmetic)".into(),
     ];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", data.describe());
     report.setup("network", format!("hidden stage of {MAPS}×{out}×{out} units (5×5 windows, or all pixels) → ReLU → max pool 2×2 → linear"));
     report.setup(
         "training",

@@ -42,15 +42,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Bengio 2012, Practical recommendations for gradient-based training of deep architectures"
             .into(),
     ];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", data.describe());
     report.setup(
         "network",
         "2 hidden ReLU layers of 256 units, He initialisation",

@@ -158,15 +158,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Polyak 1964; Nesterov 1983; Sutskever, Martens, Dahl & Hinton 2013, On the importance of initialization and momentum in deep learning".into(),
         "Duchi, Hazan & Singer 2011 (AdaGrad); Hinton, Coursera lecture 6e (RMSProp); Kingma & Ba 2015 (Adam); Loshchilov & Hutter 2019 (AdamW)".into(),
     ];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", data.describe());
     report.setup("network", "2 hidden ReLU layers of 128 units, He initialisation, the same initial weights for every optimiser");
     report.setup(
         "training",

@@ -27,15 +27,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Scherer, Müller & Behnke 2010, Evaluation of pooling operations in convolutional architectures for object recognition".into(),
         "Sermanet, Chintala & LeCun 2012, Convolutional neural networks applied to house numbers digit classification (L2 pooling)".into(),
     ];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", data.describe());
     report.setup("network", "conv 5×5 ×16 → ReLU → pool 2×2 → conv 5×5 ×32 → ReLU → pool 2×2 → linear; Burn's default initialisation, the same draw for every variant");
     report.setup(
         "training",

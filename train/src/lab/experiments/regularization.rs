@@ -36,15 +36,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "Krogh & Hertz 1992, A simple weight decay can improve generalization".into(),
         "Zou & Hastie 2005, Regularization and variable selection via the elastic net".into(),
     ];
-    report.setup(
-        "data",
-        format!(
-            "{}: {} training / {} test images",
-            data.name,
-            data.train.len(),
-            data.test.len()
-        ),
-    );
+    report.setup("data", data.describe());
     report.setup(
         "network",
         "1 hidden ReLU layer of 256 units, He initialisation",
