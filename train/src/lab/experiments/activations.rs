@@ -7,7 +7,7 @@
 
 use model::init::InitScheme;
 
-use super::common::{budget, epoch_chart, loss_chart, ranking};
+use super::common::{budget, ranking, training_curves};
 use crate::lab::fit::{Fitted, fit};
 use crate::lab::mlp::{Act, MlpSpec};
 use crate::lab::plots::{Chart, Series, charts};
@@ -135,18 +135,13 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         1,
     )?;
     report.picture("gradient_norms.png", "Norm of the weight gradient of each layer at initialisation (log scale): a falling curve towards layer 1 is a vanishing gradient.");
-    charts(
-        &ctx.path("training.png"),
-        &[
-            loss_chart("training loss", &refs, 20, false),
-            epoch_chart("test accuracy", "accuracy", &refs, |p| p.test_acc),
-        ],
-        2,
-    )?;
-    report.picture(
-        "training.png",
+    training_curves(
+        ctx,
+        &mut report,
+        &refs,
+        false,
         "Training loss per iteration and test accuracy per epoch.",
-    );
+    )?;
     let numbers = report.numbers.clone();
     let g = |k: &str| numbers.get(k).copied().unwrap_or(f64::NAN);
     let (sig, relu) = (g("sigmoid/grad/1"), g("relu/grad/1"));

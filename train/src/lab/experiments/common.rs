@@ -2,8 +2,9 @@
 //! ranking sentence.
 
 use crate::lab::fit::{EpochPoint, FitConfig, Fitted};
-use crate::lab::plots::{Chart, Series};
+use crate::lab::plots::{Chart, Series, charts};
 use crate::lab::report::pct;
+use crate::lab::{Ctx, LabError, Report};
 use crate::optimizer::OptimizerConfig;
 use crate::regularization::Regularization;
 use crate::schedule::ScheduleConfig;
@@ -59,6 +60,24 @@ pub fn loss_chart<M>(
             .map(|(name, f)| Series::new(name.clone(), smooth(&f.iter_loss, window)))
             .collect(),
     }
+}
+
+/// `training.png`: every run's training loss per iteration (moving average over 20 steps, log
+/// scale with `log_y`) beside its test accuracy per epoch, added to `report` with `caption`.
+pub fn training_curves<M>(
+    ctx: &Ctx,
+    report: &mut Report,
+    runs: &[(String, &Fitted<M>)],
+    log_y: bool,
+    caption: &str,
+) -> Result<(), LabError> {
+    let pair = [
+        loss_chart("training loss", runs, 20, log_y),
+        epoch_chart("test accuracy", "accuracy", runs, |p| p.test_acc),
+    ];
+    charts(&ctx.path("training.png"), &pair, 2)?;
+    report.picture("training.png", caption);
+    Ok(())
 }
 
 /// One per-epoch measurement of every run.

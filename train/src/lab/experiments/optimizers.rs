@@ -4,11 +4,11 @@
 
 use plotters::prelude::*;
 
-use super::common::{budget, epoch_chart, loss_chart, ranking};
+use super::common::{budget, ranking, training_curves};
 use super::trajectories::{KAPPA, Rule, START, crossings, f, steep_travel, steps_to, trajectory};
 use crate::lab::fit::{Fitted, fit};
 use crate::lab::mlp::MlpSpec;
-use crate::lab::plots::{PALETTE, canvas, charts, tick};
+use crate::lab::plots::{PALETTE, canvas, tick};
 use crate::lab::report::{fmt, pct};
 use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
@@ -229,18 +229,13 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     draw_paths(&ctx.path("trajectories.png"), &paths)?;
     report.picture("trajectories.png", "Trajectories on the ill-conditioned quadratic over its contours (darker = higher f), and f along the steps.");
     let refs: Vec<(String, &Fitted)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-    charts(
-        &ctx.path("training.png"),
-        &[
-            loss_chart("training loss", &refs, 20, true),
-            epoch_chart("test accuracy", "accuracy", &refs, |p| p.test_acc),
-        ],
-        2,
-    )?;
-    report.picture(
-        "training.png",
+    training_curves(
+        ctx,
+        &mut report,
+        &refs,
+        true,
         "Training loss per iteration (log scale) and test accuracy per epoch on the network.",
-    );
+    )?;
     let numbers = report.numbers.clone();
     let g = |k: &str| numbers.get(k).copied().unwrap_or(f64::NAN);
     let steps = |k: &str| {

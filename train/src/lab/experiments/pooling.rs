@@ -3,10 +3,9 @@
 //! theoretical analysis of feature pooling in visual recognition"; Scherer, Müller & Behnke 2010,
 //! "Evaluation of pooling operations in convolutional architectures for object recognition".
 
-use super::common::{budget, epoch_chart, loss_chart, ranking};
+use super::common::{budget, ranking, training_curves};
 use crate::lab::cnn::{Pool, PoolNet};
 use crate::lab::fit::{Fitted, fit_with};
-use crate::lab::plots::charts;
 use crate::lab::report::{fmt, pct};
 use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
@@ -72,18 +71,13 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         runs.push((format!("{} pooling", kind.name()), f));
     }
     let refs: Vec<(String, &Fitted<PoolNet>)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-    charts(
-        &ctx.path("training.png"),
-        &[
-            loss_chart("training loss", &refs, 20, false),
-            epoch_chart("test accuracy", "accuracy", &refs, |p| p.test_acc),
-        ],
-        2,
-    )?;
-    report.picture(
-        "training.png",
+    training_curves(
+        ctx,
+        &mut report,
+        &refs,
+        false,
         "Training loss per iteration and test accuracy per epoch.",
-    );
+    )?;
     report.conclusions = vec![format!(
         "Test accuracy after {epochs} epoch(s), best first: {}.",
         ranking(&accs)

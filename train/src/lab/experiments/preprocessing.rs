@@ -7,11 +7,11 @@
 use data::{Whitening, WhiteningKind};
 use plotters::prelude::*;
 
-use super::common::{budget, epoch_chart, head_mean, loss_chart, ranking};
+use super::common::{budget, head_mean, ranking, training_curves};
 use crate::lab::data::{LabData, Split, load_with};
 use crate::lab::fit::{Fitted, fit};
 use crate::lab::mlp::MlpSpec;
-use crate::lab::plots::{canvas, charts};
+use crate::lab::plots::canvas;
 use crate::lab::report::{fmt, pct};
 use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
@@ -256,18 +256,13 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     draw_images(&ctx.path("images.png"), &pictures, side)?;
     report.picture("images.png", "The first eight test images under each preprocessing (each image scaled to its own grey range).");
     let refs: Vec<(String, &Fitted)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-    charts(
-        &ctx.path("training.png"),
-        &[
-            loss_chart("training loss", &refs, 20, true),
-            epoch_chart("test accuracy", "accuracy", &refs, |p| p.test_acc),
-        ],
-        2,
-    )?;
-    report.picture(
-        "training.png",
+    training_curves(
+        ctx,
+        &mut report,
+        &refs,
+        true,
         "Training loss per iteration (log scale) and test accuracy per epoch.",
-    );
+    )?;
     let numbers = report.numbers.clone();
     let g = |k: &str| numbers.get(k).copied().unwrap_or(f64::NAN);
     report.conclusions = vec![
