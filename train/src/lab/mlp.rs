@@ -120,6 +120,21 @@ impl MlpSpec {
         }
     }
 
+    /// The setup line of the network: `"2 hidden ReLU layers of 256 units, He initialisation"`.
+    pub fn describe(&self) -> String {
+        let act = match self.act {
+            Act::Relu => "ReLU",
+            other => other.name(),
+        };
+        let layers = if self.depth == 1 { "layer" } else { "layers" };
+        let init = match self.init {
+            InitScheme::He => "He".to_string(),
+            other => format!("{other:?}"),
+        };
+        let (depth, width) = (self.depth, self.width);
+        format!("{depth} hidden {act} {layers} of {width} units, {init} initialisation")
+    }
+
     /// Draws the network's weights on `device`.
     pub fn init(&self, device: &Device) -> Mlp {
         let k = self.act.pieces();

@@ -24,6 +24,7 @@ pub mod mlp;
 pub mod plots;
 pub mod probe;
 pub mod report;
+pub mod table;
 pub mod variants;
 
 use std::path::{Path, PathBuf};
