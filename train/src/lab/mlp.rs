@@ -209,3 +209,26 @@ impl Mlp {
         self.forward_traced(spec, x, train).0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_names_depth_width_activation_and_initialisation() {
+        let spec = MlpSpec::new(784, 256, 2, 10);
+        assert_eq!(
+            spec.describe(),
+            "2 hidden ReLU layers of 256 units, He initialisation"
+        );
+        let one = MlpSpec {
+            act: Act::Tanh,
+            init: InitScheme::XavierFanIn,
+            ..MlpSpec::new(784, 64, 1, 10)
+        };
+        assert_eq!(
+            one.describe(),
+            "1 hidden tanh layer of 64 units, XavierFanIn initialisation"
+        );
+    }
+}
