@@ -51,25 +51,79 @@ pub fn item_image(item: &ImageItem) -> Result<DynamicImage> {
     }
 }
 
-/// Write the first `n` images of `dataset` to `out` as `<index>_<class>.png`; returns how many.
-pub fn export_samples(
-    dataset: &dyn Dataset<ImageItem>,
+/// An item [`export_samples`] can write: a classification image (`<index>_<class>.png`) or a
+/// segmentation item (`images/<index>.png`, `masks/<index>.png` and one `classes.txt`).
+pub trait Exportable {
+    /// What an item is called in an error message.
+    const NOUN: &'static str;
+    /// Prepares `out` before the first item.
+    fn prepare(out: &Path, classes: &[String]) -> Result<()>;
+    /// Writes this item, number `index`, into `out`.
+    fn export(&self, index: usize, out: &Path, classes: &[String]) -> Result<()>;
+}
+
+/// Write the first `n` items of `dataset` into `out` as [`Exportable`] says; returns how many.
+pub fn export_samples<T: Exportable>(
+    dataset: &dyn Dataset<T>,
     classes: &[String],
     n: usize,
     out: &Path,
 ) -> Result<usize> {
-    std::fs::create_dir_all(out).map_err(DataError::io(out))?;
+    T::prepare(out, classes)?;
     let n = n.min(dataset.len());
     for i in 0..n {
         let item = dataset
             .get(i)
-            .map_err(|e| DataError::Config(format!("reading image {i}: {e}")))?;
-        let class = classes
-            .get(item.label)
-            .map_or_else(|| item.label.to_string(), |c| file_safe(c));
-        write_png(&item, &out.join(format!("{i:05}_{class}.png")))?;
+            .map_err(|e| DataError::Config(format!("reading {} {i}: {e}", T::NOUN)))?;
+        item.export(i, out, classes)?;
     }
     Ok(n)
+}
+
+/// [`export_samples`] of a segmentation set, under the name its callers know.
+pub use self::export_samples as export_seg_samples;
+
+impl Exportable for ImageItem {
+    const NOUN: &'static str = "image";
+
+    fn prepare(out: &Path, _classes: &[String]) -> Result<()> {
+        std::fs::create_dir_all(out).map_err(DataError::io(out))
+    }
+
+    fn export(&self, index: usize, out: &Path, classes: &[String]) -> Result<()> {
+        let class = classes
+            .get(self.label)
+            .map_or_else(|| self.label.to_string(), |c| file_safe(c));
+        write_png(self, &out.join(format!("{index:05}_{class}.png")))
+    }
+}
+
+/// A segmentation folder: `out/images/<index>.png`, `out/masks/<index>.png` (palette PNG of
+/// class ids) and `out/classes.txt`.
+impl Exportable for SegItem {
+    const NOUN: &'static str = "item";
+
+    fn prepare(out: &Path, classes: &[String]) -> Result<()> {
+        for dir in [out.join("images"), out.join("masks")] {
+            std::fs::create_dir_all(&dir).map_err(DataError::io(&dir))?;
+        }
+        write_atomic(
+            &out.join("classes.txt"),
+            (classes.join("\n") + "\n").as_bytes(),
+        )
+    }
+
+    fn export(&self, index: usize, out: &Path, _classes: &[String]) -> Result<()> {
+        let image = ImageItem {
+            pixels: self.pixels.clone(),
+            shape: self.shape,
+            label: 0,
+        };
+        let file = format!("{index:05}.png");
+        write_png(&image, &out.join("images").join(&file))?;
+        let [_, h, w] = self.shape;
+        write_mask_png(&out.join("masks").join(&file), w, h, &self.mask)
+    }
 }
 
 /// Write the image of `item` to `path` as a PNG, atomically.
@@ -79,37 +133,4 @@ fn write_png(item: &ImageItem, path: &Path) -> Result<()> {
         .write_to(&mut bytes, image::ImageFormat::Png)
         .map_err(|e| DataError::invalid(path, e.to_string()))?;
     write_atomic(path, bytes.get_ref())
-}
-
-/// Write the first `n` items of a segmentation set as a segmentation folder: `out/images/<index>.png`,
-/// `out/masks/<index>.png` (palette PNG of class ids) and `out/classes.txt`; returns how many.
-pub fn export_seg_samples(
-    dataset: &dyn Dataset<SegItem>,
-    classes: &[String],
-    n: usize,
-    out: &Path,
-) -> Result<usize> {
-    let (images, masks) = (out.join("images"), out.join("masks"));
-    for dir in [&images, &masks] {
-        std::fs::create_dir_all(dir).map_err(DataError::io(dir))?;
-    }
-    write_atomic(
-        &out.join("classes.txt"),
-        (classes.join("\n") + "\n").as_bytes(),
-    )?;
-    let n = n.min(dataset.len());
-    for i in 0..n {
-        let item = dataset
-            .get(i)
-            .map_err(|e| DataError::Config(format!("reading item {i}: {e}")))?;
-        let image = ImageItem {
-            pixels: item.pixels.clone(),
-            shape: item.shape,
-            label: 0,
-        };
-        write_png(&image, &images.join(format!("{i:05}.png")))?;
-        let [_, h, w] = item.shape;
-        write_mask_png(&masks.join(format!("{i:05}.png")), w, h, &item.mask)?;
-    }
-    Ok(n)
 }
