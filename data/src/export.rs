@@ -134,3 +134,39 @@ fn write_png(item: &ImageItem, path: &Path) -> Result<()> {
         .map_err(|e| DataError::invalid(path, e.to_string()))?;
     write_atomic(path, bytes.get_ref())
 }
+
+#[cfg(test)]
+mod tests {
+    use burn::data::dataset::InMemDataset;
+
+    use super::*;
+    use crate::item::Pixels;
+
+    #[test]
+    fn both_kinds_of_sample_land_where_their_format_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let classes = vec!["T-shirt/top".to_string(), "bag".to_string()];
+        let images = InMemDataset::new(vec![ImageItem {
+            pixels: Pixels::U8(vec![0, 255, 128, 64]),
+            shape: [1, 2, 2],
+            label: 0,
+        }]);
+        let flat = dir.path().join("flat");
+        assert_eq!(export_samples(&images, &classes, 5, &flat).unwrap(), 1);
+        assert!(flat.join("00000_T-shirt-top.png").is_file());
+
+        let item = SegItem {
+            pixels: Pixels::U8(vec![0, 255, 128, 64]),
+            shape: [1, 2, 2],
+            mask: vec![0, 1, 1, 0],
+        };
+        let seg = InMemDataset::new(vec![item.clone(), item]);
+        let folder = dir.path().join("seg");
+        assert_eq!(export_seg_samples(&seg, &classes, 1, &folder).unwrap(), 1);
+        assert!(folder.join("images/00000.png").is_file());
+        assert!(folder.join("masks/00000.png").is_file());
+        assert!(!folder.join("images/00001.png").exists());
+        let listed = std::fs::read_to_string(folder.join("classes.txt")).unwrap();
+        assert_eq!(listed, "T-shirt/top\nbag\n");
+    }
+}
