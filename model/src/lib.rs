@@ -25,6 +25,7 @@ pub mod error;
 pub mod fcn;
 pub mod googlenet;
 pub mod inception;
+pub mod interop;
 pub mod init;
 pub mod layers;
 pub mod lenet;

@@ -2,7 +2,9 @@
 //! totals — and the lecture's comparison of the first convolution against a fully connected layer
 //! producing the same output from the same input.
 
-use burn::module::Module;
+use std::collections::HashMap;
+
+use burn::module::{Module, ModuleVisitor, Param, ParamId};
 use burn::tensor::{Device, Tensor};
 use serde::Serialize;
 
@@ -76,7 +78,13 @@ fn trace_one<M: Module>(
     let [c, h, w] = input;
     let mut trace = Trace::on();
     let output_shape = forward(network, Tensor::zeros([1, c, h, w], device), &mut trace);
-    assemble(input, output_shape, trace, trainable_params(network))
+    let mut paths = ModulePaths::default();
+    network.visit(&mut paths);
+    let mut summary = assemble(input, output_shape, trace, trainable_params(network));
+    for row in &mut summary.layers {
+        row.module = row.param.and_then(|id| paths.owner.get(&id).cloned());
+    }
+    summary
 }
 
 fn assemble(
@@ -102,5 +110,45 @@ fn assemble(
         total_macs: layers.iter().map(|row| row.macs).sum(),
         layers,
         first_conv,
+    }
+}
+
+/// The id of `module`'s first float parameter.
+pub fn first_param<M: Module>(module: &M) -> Option<ParamId> {
+    struct First(Option<ParamId>);
+    impl ModuleVisitor for First {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.0.get_or_insert(param.id);
+        }
+    }
+    let mut first = First(None);
+    module.visit(&mut first);
+    first.0
+}
+
+/// Parameter id → the path of the module that owns it (enum variants left out, as in the records).
+#[derive(Default)]
+struct ModulePaths {
+    path: Vec<String>,
+    owner: HashMap<ParamId, String>,
+}
+
+impl ModuleVisitor for ModulePaths {
+    fn enter_module(&mut self, name: &str, container_type: &str) {
+        if !container_type.starts_with("Enum:") {
+            self.path.push(name.to_string());
+        }
+    }
+
+    fn exit_module(&mut self, _name: &str, container_type: &str) {
+        if !container_type.starts_with("Enum:") {
+            self.path.pop();
+        }
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        // The path ends with the parameter's own name (`weight`); its module is what precedes it.
+        let module = self.path[..self.path.len().saturating_sub(1)].join(".");
+        self.owner.entry(param.id).or_insert(module);
     }
 }

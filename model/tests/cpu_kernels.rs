@@ -243,14 +243,22 @@ fn training_batch_norm_matches_burn_with_relu_and_residual() {
             1e-4,
             &format!("{what}: dβ"),
         );
-        let stats = |bn: &BatchNorm| {
+        // Ours moves running_var towards the unbiased batch variance (as PyTorch), Burn's towards
+        // the biased one: from 1, Burn's is 0.9 + 0.1·v_biased, ours 0.9 + 0.1·v_biased·n/(n − 1).
+        let n = (shape[0] * shape[2] * shape[3]) as f32;
+        let unbias = if n > 1.0 { n / (n - 1.0) } else { 1.0 };
+        let stats = |bn: &BatchNorm, unbias: f32| {
             let mut v = values(bn.running_mean.value_sync());
-            v.extend(values(bn.running_var.value_sync()));
+            v.extend(
+                values(bn.running_var.value_sync())
+                    .into_iter()
+                    .map(|rv| 0.9 + (rv - 0.9) * unbias),
+            );
             v
         };
         assert_close(
-            &stats(&bn_a),
-            &stats(&bn_b),
+            &stats(&bn_a, 1.0),
+            &stats(&bn_b, unbias),
             1e-5,
             &format!("{what}: running statistics"),
         );
@@ -324,7 +332,7 @@ fn fused_batch_norm_gradients_match_finite_differences() {
 #[test]
 fn running_statistics_follow_the_batch() {
     // After one training call from the initial state (mean 0, variance 1, momentum 0.1) the running
-    // statistics are 0.1 · the batch's mean and 0.9 + 0.1 · its biased variance.
+    // statistics are 0.1 · the batch's mean and 0.9 + 0.1 · its unbiased variance (PyTorch's rule).
     let device = Device::flex().autodiff();
     device.seed(17);
     let shape = [3, 2, 3, 4];
@@ -339,7 +347,7 @@ fn running_statistics_follow_the_batch() {
             .flat_map(|b| xs[(b * 2 + c) * 12..(b * 2 + c + 1) * 12].to_vec())
             .collect();
         let mean = v.iter().sum::<f32>() / v.len() as f32;
-        let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / v.len() as f32;
+        let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / (v.len() - 1) as f32;
         assert!(
             (rm[c] - 0.1 * mean).abs() < 1e-5,
             "running mean {} vs {}",
