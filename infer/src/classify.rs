@@ -79,7 +79,8 @@ pub fn classify_files(
                     for (row, &slot) in slots.iter().enumerate().take(n) {
                         let range = row * k..(row + 1) * k;
                         out[slot].top = top_predictions(&probs[range.clone()], classes, top_k);
-                        out[slot].logits = raw.as_ref().and_then(|r| r.get(range)).map(<[f32]>::to_vec);
+                        out[slot].logits =
+                            raw.as_ref().and_then(|r| r.get(range)).map(<[f32]>::to_vec);
                     }
                 }
                 // No probabilities to rank: every file of the batch says so instead of panicking.

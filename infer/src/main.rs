@@ -124,7 +124,11 @@ fn run() -> anyhow::Result<bool> {
             r.logits = None;
         }
     }
-    let format = if args.logits { Format::Json } else { args.format };
+    let format = if args.logits {
+        Format::Json
+    } else {
+        args.format
+    };
     Ok(report(results, missing, format))
 }
 

@@ -253,7 +253,10 @@ fn train_fallback(bn: &BatchNorm, x: Tensor<4>) -> Tensor<4> {
     let mean = flat.clone().mean_dim(1);
     let var = (flat - mean.clone()).powi_scalar(2).mean_dim(1);
     let per_channel = |t: Tensor<2>| t.reshape([1, c, 1, 1]);
-    let inv_std = per_channel(var.clone()).add_scalar(bn.epsilon).sqrt().recip();
+    let inv_std = per_channel(var.clone())
+        .add_scalar(bn.epsilon)
+        .sqrt()
+        .recip();
     let y = (x - per_channel(mean.clone())) * inv_std;
     let y = y * bn.gamma.val().reshape([1, c, 1, 1]) + bn.beta.val().reshape([1, c, 1, 1]);
     update_running(

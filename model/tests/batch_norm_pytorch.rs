@@ -39,11 +39,24 @@ fn kernels_and_fallback_update_running_var_with_the_unbiased_variance() {
         let mean = v.iter().sum::<f32>() / n;
         let unbiased = v.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / (n - 1.0);
         for (what, rm, rv) in [("kernels", &mean_k, &var_k), ("fallback", &mean_f, &var_f)] {
-            assert!((rm[c] - 0.1 * mean).abs() < 1e-6, "{what}: mean {} vs {}", rm[c], 0.1 * mean);
+            assert!(
+                (rm[c] - 0.1 * mean).abs() < 1e-6,
+                "{what}: mean {} vs {}",
+                rm[c],
+                0.1 * mean
+            );
             let want = 0.9 + 0.1 * unbiased;
-            assert!((rv[c] - want).abs() < 1e-6, "{what}: var {} vs {want}", rv[c]);
+            assert!(
+                (rv[c] - want).abs() < 1e-6,
+                "{what}: var {} vs {want}",
+                rv[c]
+            );
         }
     }
-    let diff = y_k.iter().zip(&y_f).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    let diff = y_k
+        .iter()
+        .zip(&y_f)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f32::max);
     assert!(diff < 1e-5, "outputs differ by {diff}");
 }

@@ -26,7 +26,10 @@ fn fixture_config(entry: &Value) -> (String, NetworkConfig) {
     let model = entry["model"].as_str().unwrap().to_string();
     let args = ModelArgs {
         num_classes: entry["num_classes"].as_u64().unwrap() as usize,
-        in_channels: entry.get("in_channels").and_then(Value::as_u64).unwrap_or(3) as usize,
+        in_channels: entry
+            .get("in_channels")
+            .and_then(Value::as_u64)
+            .unwrap_or(3) as usize,
         input_size: entry["input_size"].as_u64().unwrap() as usize,
     };
     let mut changes = Map::new();
@@ -47,7 +50,10 @@ fn tensor4(dict: &StateDict, key: &str, device: &Device) -> Tensor<4> {
 
 fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 fn import_fixture(name: &str, device: &Device) -> (String, NetworkConfig, Network) {
@@ -131,15 +137,18 @@ fn export_then_import_is_bit_identical() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["resnet18_d32", "googlenet_d8", "vgg11_bn_d64", "lenet5"] {
         let (model, config, net) = import_fixture(name, &device);
-        let original = StateDict::read(
-            &fixtures().join(manifest()[name]["weights"].as_str().unwrap()),
-        )
-        .unwrap();
+        let original =
+            StateDict::read(&fixtures().join(manifest()[name]["weights"].as_str().unwrap()))
+                .unwrap();
         for ext in ["safetensors", "pth"] {
             let out = dir.path().join(format!("{name}.{ext}"));
             interop::export(&net, &model, &config, &out, None).unwrap();
             let written = StateDict::read(&out).unwrap();
-            assert_eq!(written.shapes(), original.shapes(), "{name}.{ext}: keys or shapes");
+            assert_eq!(
+                written.shapes(),
+                original.shapes(),
+                "{name}.{ext}: keys or shapes"
+            );
             for key in original.tensors.keys() {
                 if key.ends_with("num_batches_tracked") {
                     continue;
@@ -180,7 +189,9 @@ fn write_safetensors(path: &Path, tensors: &[(String, Vec<usize>, Vec<f32>)]) {
 }
 
 /// The lenet5 fixture's tensors, changed by `edit`.
-fn edited_lenet(edit: impl FnOnce(&mut Vec<(String, Vec<usize>, Vec<f32>)>)) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+fn edited_lenet(
+    edit: impl FnOnce(&mut Vec<(String, Vec<usize>, Vec<f32>)>),
+) -> Vec<(String, Vec<usize>, Vec<f32>)> {
     let dict = StateDict::read(&fixtures().join("lenet5.pth")).unwrap();
     let mut tensors: Vec<_> = dict
         .tensors
@@ -218,7 +229,10 @@ fn bad_files_are_errors_naming_the_file_and_the_first_differing_keys() {
     assert!(text.contains("unexpected key(s): bn1.bias"), "{text}");
     // A missing key.
     let path = dir.path().join("missing.safetensors");
-    write_safetensors(&path, &edited_lenet(|t| t.retain(|(k, _, _)| k != "fc2.bias")));
+    write_safetensors(
+        &path,
+        &edited_lenet(|t| t.retain(|(k, _, _)| k != "fc2.bias")),
+    );
     let text = import_error("lenet5", &path);
     assert!(text.contains("1 missing key(s): fc2.bias"), "{text}");
     // An extra key.
@@ -239,7 +253,10 @@ fn bad_files_are_errors_naming_the_file_and_the_first_differing_keys() {
         }),
     );
     let text = import_error("lenet5", &path);
-    assert!(text.contains("fc3.bias: 11 in the file, 10 expected"), "{text}");
+    assert!(
+        text.contains("fc3.bias: 11 in the file, 10 expected"),
+        "{text}"
+    );
     // A truncated checkpoint and a file that is no checkpoint at all.
     let bytes = std::fs::read(fixtures().join("lenet5.pth")).unwrap();
     let path = dir.path().join("truncated.pth");

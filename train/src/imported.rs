@@ -59,9 +59,8 @@ pub fn write_imported_run(run: ImportedRun, out: &Path) -> Result<RunDir, TrainE
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "run".into());
     let partial = out.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    let result = fill(&run, &partial).and_then(|()| {
-        std::fs::rename(&partial, out).map_err(|e| TrainError::io(out, e))
-    });
+    let result = fill(&run, &partial)
+        .and_then(|()| std::fs::rename(&partial, out).map_err(|e| TrainError::io(out, e)));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&partial);
     }
@@ -77,7 +76,6 @@ fn fill(run: &ImportedRun, dir: &Path) -> Result<(), TrainError> {
         dataset: run.dataset.clone(),
         input_size: Some(size),
         channels: Some(channels),
-        epochs: 0,
         ..ExperimentConfig::default()
     };
     run_dir.save_config(&experiment)?;

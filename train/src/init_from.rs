@@ -111,7 +111,10 @@ pub fn prepare_network(
             frozen: 0,
         };
         network = network.map(&mut freeze);
-        println!("freeze-backbone: {} tensors frozen; the classifier head trains", freeze.frozen);
+        println!(
+            "freeze-backbone: {} tensors frozen; the classifier head trains",
+            freeze.frozen
+        );
     }
     Ok(network)
 }
@@ -136,7 +139,9 @@ pub fn init_from(
                 shape_text(shape),
                 shape_text(&e.shape)
             )),
-            None => report.initialised.push(format!("{} (not in the source)", e.key)),
+            None => report
+                .initialised
+                .push(format!("{} (not in the source)", e.key)),
         }
     }
     let ours = map.by_key();

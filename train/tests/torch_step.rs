@@ -56,7 +56,11 @@ fn step_fixture(name: &str) -> f32 {
     let loss = Classifier::cross_entropy(net.forward(x), y);
     let loss_value = loss.clone().into_data().try_to_vec::<f32>().unwrap()[0];
     let (torch_loss, _) = io.floats("loss").unwrap();
-    assert!((loss_value - torch_loss[0]).abs() < 1e-4, "{name}: loss {loss_value} vs {}", torch_loss[0]);
+    assert!(
+        (loss_value - torch_loss[0]).abs() < 1e-4,
+        "{name}: loss {loss_value} vs {}",
+        torch_loss[0]
+    );
     let grads = GradientsParams::from_grads(loss.backward(), &net);
     let net = optim.step(step["lr"].as_f64().unwrap(), net, grads);
     let net = net.valid();
@@ -79,7 +83,10 @@ fn step_fixture(name: &str) -> f32 {
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, f32::max);
         assert_eq!(ours.len(), theirs.len(), "{name}: {key}");
-        assert!(diff < 1e-4, "{name}: {key} differs by {diff} after the step");
+        assert!(
+            diff < 1e-4,
+            "{name}: {key} differs by {diff} after the step"
+        );
         worst = worst.max(diff);
         checked += 1;
     }
@@ -92,7 +99,9 @@ fn one_sgd_momentum_step_matches_pytorch_weights_and_running_statistics() {
     let mut report = Vec::new();
     for name in ["resnet18_d32", "vgg11_bn_d64"] {
         let worst = step_fixture(name);
-        report.push(format!("{name}: max |difference| after one step {worst:.2e}"));
+        report.push(format!(
+            "{name}: max |difference| after one step {worst:.2e}"
+        ));
     }
     eprintln!("{}", report.join("\n"));
 }

@@ -258,6 +258,12 @@ def write_fixture(out: Path, name: str, seed: int, manifest: dict) -> None:
     model.eval()
     with torch.no_grad():
         io = {"input": x, "logits": model(x)}
+    if name == "lenet5":
+        # A 32x32 grey test image the Rust side writes as a PNG: pixel (y, x) = (7x + 13y) % 256.
+        yy, xx = torch.meshgrid(torch.arange(32), torch.arange(32), indexing="ij")
+        image = ((7 * xx + 13 * yy) % 256).to(torch.float32) / 255.0
+        with torch.no_grad():
+            io["image_logits"] = model(image.reshape(1, 1, 32, 32))
     if step:
         xb = torch.randn(STEP["batch"], *input_shape(entry), generator=g)
         targets = torch.randint(0, 10, (STEP["batch"],), generator=g)

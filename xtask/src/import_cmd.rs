@@ -57,7 +57,10 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     let dict = StateDict::read(&args.weights)?;
     // torchvision's GoogLeNet files keep the two auxiliary heads.
     if entry.name == "googlenet" && dict.tensors.keys().any(|k| k.starts_with("aux1.")) {
-        println!("{}: has GoogLeNet's auxiliary heads; imported as googlenet_aux (they only act in training)", args.weights.display());
+        println!(
+            "{}: has GoogLeNet's auxiliary heads; imported as googlenet_aux (they only act in training)",
+            args.weights.display()
+        );
         entry = registry::lookup("googlenet_aux")?;
     }
     let mut model_args = entry.default_args();

@@ -37,7 +37,11 @@ pub struct KeyMap {
 impl KeyMap {
     /// The key map of `network` (built from `config`); `model` names it in messages. Reads the
     /// parameters' shapes only, so a freshly built network's weights are never materialised.
-    pub fn of(model: &str, config: &NetworkConfig, network: &Network) -> Result<Self, InteropError> {
+    pub fn of(
+        model: &str,
+        config: &NetworkConfig,
+        network: &Network,
+    ) -> Result<Self, InteropError> {
         let mut shapes = Shapes::default();
         network.visit(&mut shapes);
         let entries = shapes

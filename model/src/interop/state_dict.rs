@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use burn::store::burn_pack::Tensor as PackTensor;
-use burn::store::{ModuleSnapshot, ModuleStore, PyTorchToBurnAdapter, PytorchStore, SafetensorsStore};
+use burn::store::{
+    ModuleSnapshot, ModuleStore, PyTorchToBurnAdapter, PytorchStore, SafetensorsStore,
+};
 use burn::tensor::DType;
 
 use crate::interop::error::InteropError;
@@ -113,14 +115,21 @@ impl StateDict {
 
     /// An error naming the first key of `map` (among those `wanted` accepts) whose tensor is not
     /// 32-bit float.
-    pub fn check_dtypes(&self, map: &KeyMap, wanted: impl Fn(&str) -> bool) -> Result<(), InteropError> {
+    pub fn check_dtypes(
+        &self,
+        map: &KeyMap,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<(), InteropError> {
         for e in map.entries.iter().filter(|e| wanted(&e.key)) {
             if let Some(t) = self.tensors.get(&e.key)
                 && t.dtype != DType::F32
             {
                 return Err(self.mismatch(
                     map,
-                    format!("{} is {:?}; only 32-bit float weights are read", e.key, t.dtype),
+                    format!(
+                        "{} is {:?}; only 32-bit float weights are read",
+                        e.key, t.dtype
+                    ),
                 ));
             }
         }

@@ -1,0 +1,215 @@
+//! `cargo xtask import` / `export` and `train --init-from` as a user runs them, on the PyTorch
+//! fixtures of `xtask/scripts/torch_fixtures.py` (LeNet-5 is full size there): the imported run
+//! exports back to the same tensors, fine-tunes with a re-initialised head, and bad files leave
+//! no run folder behind. (`infer --logits` on an imported run: infer/tests/torch_logits.rs.)
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use data::idx::encode_idx;
+use model::interop::StateDict;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/torch")
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn import_lenet(dir: &Path) -> PathBuf {
+    let classes = dir.join("classes.txt");
+    let names: String = (0..10).map(|d| format!("digit-{d}\n")).collect();
+    std::fs::write(&classes, names).unwrap();
+    let run = dir.join("imported");
+    let weights = fixtures().join("lenet5.pth");
+    let out = xtask(&[
+        "import",
+        "--model",
+        "lenet5",
+        "--weights",
+        weights.to_str().unwrap(),
+        "--classes",
+        classes.to_str().unwrap(),
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("imported 10 tensors"), "{}", text(&out));
+    run
+}
+
+#[test]
+fn imported_lenet_exports_the_same_tensors() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = import_lenet(dir.path());
+    for file in [
+        "config.json",
+        "model.json",
+        "preprocessing.json",
+        "best.bpk",
+        "import.json",
+    ] {
+        assert!(run.join(file).is_file(), "{file} missing");
+    }
+    for format in ["pth", "safetensors"] {
+        let file = dir.path().join(format!("lenet5-export.{format}"));
+        let out = xtask(&[
+            "export",
+            "--run",
+            run.to_str().unwrap(),
+            "--format",
+            format,
+            "--out",
+            file.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        let original = StateDict::read(&fixtures().join("lenet5.pth")).unwrap();
+        let exported = StateDict::read(&file).unwrap();
+        assert_eq!(original.shapes(), exported.shapes());
+        for key in original.tensors.keys() {
+            assert_eq!(
+                original.floats(key),
+                exported.floats(key),
+                "{format}: {key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_of_another_architecture_is_refused_without_a_run_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("never");
+    let weights = fixtures().join("resnet18_d32.pth");
+    let out = xtask(&[
+        "import",
+        "--model",
+        "lenet5",
+        "--weights",
+        weights.to_str().unwrap(),
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let message = text(&out);
+    assert!(message.contains("resnet18_d32.pth"), "{message}");
+    assert!(message.contains("missing key(s): conv1.bias"), "{message}");
+    assert!(!run.exists(), "a run folder was left behind");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// `dir/{train,t10k}-{images-idx3,labels-idx1}-ubyte`: 28×28 grey, three classes.
+fn write_idx(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (split, n) in [("train", 48usize), ("t10k", 12)] {
+        let mut pixels = Vec::with_capacity(n * 784);
+        let mut labels = Vec::with_capacity(n);
+        for i in 0..n {
+            let class = (i % 3) as u8;
+            let base = 40 + 70 * u32::from(class);
+            pixels.extend((0..784u32).map(|p| (base + (p * 7 + i as u32 * 13) % 50) as u8));
+            labels.push(class);
+        }
+        let images = dir.join(format!("{split}-images-idx3-ubyte"));
+        std::fs::write(images, encode_idx(&[n, 28, 28], &pixels)).unwrap();
+        let labels_file = dir.join(format!("{split}-labels-idx1-ubyte"));
+        std::fs::write(labels_file, encode_idx(&[n], &labels)).unwrap();
+    }
+}
+
+#[test]
+fn fine_tuning_loads_the_backbone_and_reinitialises_the_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let imported = import_lenet(dir.path());
+    let data = dir.path().join("data");
+    write_idx(&data);
+    let run = dir.path().join("tuned");
+    let out = xtask(&[
+        "train",
+        "--model",
+        "lenet5",
+        "--dataset",
+        &format!("idx:{}", data.display()),
+        "--input-size",
+        "32",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "16",
+        "--augment",
+        "none",
+        "--init-from",
+        imported.to_str().unwrap(),
+        "--num-classes",
+        "3",
+        "--freeze-backbone",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    let message = text(&out);
+    assert!(out.status.success(), "{message}");
+    assert!(
+        message.contains("loaded 8 tensors, initialised 2"),
+        "{message}"
+    );
+    assert!(
+        message.contains("initialised fc3.weight (the source's is 10x84, this network's 3x84)"),
+        "{message}"
+    );
+    assert!(message.contains("freeze-backbone"), "{message}");
+    // Frozen: the backbone is still the imported one after an epoch; the head has 3 classes.
+    let file = dir.path().join("tuned.safetensors");
+    let out = xtask(&[
+        "export",
+        "--run",
+        run.to_str().unwrap(),
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let tuned = StateDict::read(&file).unwrap();
+    let original = StateDict::read(&fixtures().join("lenet5.pth")).unwrap();
+    for key in ["conv1.weight", "conv2.bias", "fc1.weight", "fc2.bias"] {
+        assert_eq!(
+            tuned.floats(key),
+            original.floats(key),
+            "{key} changed while frozen"
+        );
+    }
+    assert_eq!(tuned.floats("fc3.bias").unwrap().1, vec![3]);
+    // The class count must be the dataset's.
+    let out = xtask(&[
+        "train",
+        "--model",
+        "lenet5",
+        "--dataset",
+        &format!("idx:{}", data.display()),
+        "--epochs",
+        "1",
+        "--init-from",
+        imported.to_str().unwrap(),
+        "--num-classes",
+        "5",
+        "--out",
+        dir.path().join("wrong").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("--num-classes 5, but the dataset has 3 classes"),
+        "{}",
+        text(&out)
+    );
+}
