@@ -43,7 +43,7 @@ impl StateDict {
             let mut store = SafetensorsStore::from_file(path);
             store
                 .get_all_tensors()
-                .map(|t| t.clone())
+                .cloned()
                 .map_err(|e| unreadable(path, "SafeTensors", e))?
         } else {
             Self::read_pytorch(path)?
@@ -61,7 +61,7 @@ impl StateDict {
         let mut store = PytorchStore::from_file(path).map_indices_contiguous(false);
         let bare = store
             .get_all_tensors()
-            .map(|t| t.clone())
+            .cloned()
             .map_err(|e| unreadable(path, "PyTorch", e))?;
         // A checkpoint dict: the state dict sits under one key.
         let nested = |key: &str| {
@@ -75,7 +75,7 @@ impl StateDict {
                     .with_top_level_key(key);
                 return store
                     .get_all_tensors()
-                    .map(|t| t.clone())
+                    .cloned()
                     .map_err(|e| unreadable(path, "PyTorch", e));
             }
         }

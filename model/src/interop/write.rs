@@ -101,7 +101,7 @@ pub fn write_safetensors(network: &Network, map: &KeyMap, out: &Path) -> Result<
     );
     let mut text = serde_json::Value::Object(header).to_string().into_bytes();
     // The data section starts 8-byte aligned.
-    while text.len() % 8 != 0 {
+    while !text.len().is_multiple_of(8) {
         text.push(b' ');
     }
     let mut bytes = Vec::with_capacity(8 + text.len() + offset);
