@@ -9,6 +9,7 @@ use burn::tensor::{Device, Tensor};
 use serde::Serialize;
 
 use crate::error::ModelError;
+use crate::interop::module_path::ModulePath;
 use crate::network::NetworkConfig;
 use crate::params::trainable_params;
 use crate::segmentation::SegNetworkConfig;
@@ -129,26 +130,23 @@ pub fn first_param<M: Module>(module: &M) -> Option<ParamId> {
 /// Parameter id → the path of the module that owns it (enum variants left out, as in the records).
 #[derive(Default)]
 struct ModulePaths {
-    path: Vec<String>,
+    at: ModulePath,
     owner: HashMap<ParamId, String>,
 }
 
 impl ModuleVisitor for ModulePaths {
     fn enter_module(&mut self, name: &str, container_type: &str) {
-        if !container_type.starts_with("Enum:") {
-            self.path.push(name.to_string());
-        }
+        self.at.enter(name, container_type);
     }
 
     fn exit_module(&mut self, _name: &str, container_type: &str) {
-        if !container_type.starts_with("Enum:") {
-            self.path.pop();
-        }
+        self.at.exit(container_type);
     }
 
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
         // The path ends with the parameter's own name (`weight`); its module is what precedes it.
-        let module = self.path[..self.path.len().saturating_sub(1)].join(".");
+        let names = self.at.names();
+        let module = names[..names.len().saturating_sub(1)].join(".");
         self.owner.entry(param.id).or_insert(module);
     }
 }

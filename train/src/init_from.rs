@@ -13,6 +13,7 @@ use burn::store::burn_pack::Tensor as PackTensor;
 use burn::store::{BurnToPyTorchAdapter, ModuleSnapshot};
 use burn::tensor::Tensor;
 use model::interop::keymap::shape_text;
+use model::interop::module_path::ModulePath;
 use model::interop::names::is_head_key;
 use model::interop::{KeyMap, StateDict};
 use model::{Network, NetworkConfig};
@@ -107,7 +108,7 @@ pub fn prepare_network(
     if experiment.freeze_backbone {
         let mut freeze = Freeze {
             config,
-            path: Vec::new(),
+            at: ModulePath::default(),
             frozen: 0,
         };
         network = network.map(&mut freeze);
@@ -199,25 +200,21 @@ fn interop_error(e: model::interop::InteropError) -> TrainError {
 /// Stops the gradients of every parameter outside the classifier head.
 struct Freeze<'a> {
     config: &'a NetworkConfig,
-    path: Vec<String>,
+    at: ModulePath,
     frozen: usize,
 }
 
 impl ModuleMapper for Freeze<'_> {
     fn enter_module(&mut self, name: &str, container_type: &str) {
-        if !container_type.starts_with("Enum:") {
-            self.path.push(name.to_string());
-        }
+        self.at.enter(name, container_type);
     }
 
     fn exit_module(&mut self, _name: &str, container_type: &str) {
-        if !container_type.starts_with("Enum:") {
-            self.path.pop();
-        }
+        self.at.exit(container_type);
     }
 
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-        let path = self.path.join(".");
+        let path = self.at.joined();
         let head = model::interop::names::torch_key(self.config, &path)
             .is_some_and(|key| is_head_key(self.config, &key));
         if head {

@@ -28,23 +28,21 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// `cargo xtask import --model lenet5 --weights FIXTURE --out RUN [extra…]`.
+fn import(fixture: &str, run: &Path, extra: &[&str]) -> Output {
+    let weights = fixtures().join(fixture);
+    let mut args = vec!["import", "--model", "lenet5", "--weights"];
+    args.extend([weights.to_str().unwrap(), "--out", run.to_str().unwrap()]);
+    args.extend(extra);
+    xtask(&args)
+}
+
 fn import_lenet(dir: &Path) -> PathBuf {
     let classes = dir.join("classes.txt");
     let names: String = (0..10).map(|d| format!("digit-{d}\n")).collect();
     std::fs::write(&classes, names).unwrap();
     let run = dir.join("imported");
-    let weights = fixtures().join("lenet5.pth");
-    let out = xtask(&[
-        "import",
-        "--model",
-        "lenet5",
-        "--weights",
-        weights.to_str().unwrap(),
-        "--classes",
-        classes.to_str().unwrap(),
-        "--out",
-        run.to_str().unwrap(),
-    ]);
+    let out = import("lenet5.pth", &run, &["--classes", classes.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("imported 10 tensors"), "{}", text(&out));
     run
@@ -92,16 +90,7 @@ fn imported_lenet_exports_the_same_tensors() {
 fn a_file_of_another_architecture_is_refused_without_a_run_folder() {
     let dir = tempfile::tempdir().unwrap();
     let run = dir.path().join("never");
-    let weights = fixtures().join("resnet18_d32.pth");
-    let out = xtask(&[
-        "import",
-        "--model",
-        "lenet5",
-        "--weights",
-        weights.to_str().unwrap(),
-        "--out",
-        run.to_str().unwrap(),
-    ]);
+    let out = import("resnet18_d32.pth", &run, &[]);
     assert!(!out.status.success());
     let message = text(&out);
     assert!(message.contains("resnet18_d32.pth"), "{message}");

@@ -7,6 +7,7 @@ use burn::module::{Module, ModuleVisitor, Param};
 use burn::tensor::Tensor;
 
 use crate::interop::error::InteropError;
+use crate::interop::module_path::ModulePath;
 use crate::interop::names::torch_key;
 use crate::network::{Network, NetworkConfig};
 
@@ -173,35 +174,23 @@ impl Comparison {
 /// parameters' declared shapes.
 #[derive(Default)]
 struct Shapes {
-    path: Vec<String>,
-    containers: Vec<String>,
+    at: ModulePath,
     found: Vec<(String, Vec<usize>)>,
 }
 
 impl ModuleVisitor for Shapes {
     fn enter_module(&mut self, name: &str, container_type: &str) {
-        self.containers.push(container_type.to_string());
-        if !container_type.starts_with("Enum:") {
-            self.path.push(name.to_string());
-        }
+        self.at.enter(name, container_type);
     }
 
     fn exit_module(&mut self, _name: &str, container_type: &str) {
-        self.containers.pop();
-        if !container_type.starts_with("Enum:") {
-            self.path.pop();
-        }
+        self.at.exit(container_type);
     }
 
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
         let mut shape = param.lazy_shape().to_vec();
-        let mut path = self.path.clone();
-        let module = self
-            .containers
-            .iter()
-            .rev()
-            .find(|c| c.starts_with("Struct:"))
-            .map(String::as_str);
+        let mut path = self.at.names().to_vec();
+        let module = self.at.module_type();
         let last = path.last().map(String::as_str);
         match (module, last) {
             (Some("Struct:Linear"), Some("weight")) if shape.len() == 2 => shape.reverse(),

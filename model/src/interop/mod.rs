@@ -18,6 +18,7 @@
 
 pub mod error;
 pub mod keymap;
+pub mod module_path;
 pub mod names;
 pub mod state_dict;
 pub mod write;
