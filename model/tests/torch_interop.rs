@@ -281,3 +281,35 @@ fn forms_without_a_torchvision_twin_are_refused() {
     let err = KeyMap::of("alexnet_paper", &config, &net).unwrap_err();
     assert!(matches!(err, InteropError::Unmapped { .. }), "{err}");
 }
+
+#[test]
+fn summary_rows_name_the_real_module_paths() {
+    let config = registry::config(
+        "resnet18",
+        ModelArgs {
+            num_classes: 10,
+            in_channels: 3,
+            input_size: 64,
+        },
+    )
+    .unwrap();
+    let summary = model::summary::summarize(&config, [3, 64, 64], &Device::flex()).unwrap();
+    let mut checked = 0;
+    for row in summary.layers.iter().filter(|r| r.params > 0) {
+        let module = row
+            .module
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no module", row.name));
+        // ResNet's trace names are torchvision's, so the mapping of the real path gives them back.
+        let key = interop::names::torch_key(&config, &format!("{module}.weight")).unwrap();
+        assert_eq!(key, format!("{}.weight", row.name), "{module}");
+        checked += 1;
+    }
+    assert_eq!(checked, 20 + 20 + 1, "20 convolutions, 20 batch norms, fc");
+    let first = summary
+        .layers
+        .iter()
+        .find(|r| r.name == "layer2.0.downsample.0")
+        .unwrap();
+    assert_eq!(first.module.as_deref(), Some("stages.1.0.shortcut.conv"));
+}

@@ -1,7 +1,6 @@
 """PyTorch fixtures for the zoo's torchvision interoperability tests (model::interop).
 
     python xtask/scripts/torch_fixtures.py [--out fixtures/torch]
-    python xtask/scripts/torch_fixtures.py --check-export FILE --fixture NAME
     python xtask/scripts/torch_fixtures.py --check-torchvision FILE --model NAME
 
 The first form writes, under --out:
@@ -18,9 +17,8 @@ The first form writes, under --out:
 - manifest.json: for each fixture the registry model and the config changes that build our
   network of the same shape (the Rust tests read it).
 
---check-export loads a file written by `cargo xtask export` into the fixture's twin with
-`load_state_dict(strict=True)` and prints the largest logit difference against the fixture;
---check-torchvision loads a full-size export into `torchvision.models.NAME()`.
+--check-torchvision loads a file written by `cargo xtask export` into `torchvision.models.NAME()`
+with `load_state_dict(strict=True)`; torch_full_size.py does that for every family.
 
 Python 3.11 with torch, torchvision and safetensors; one thread (the machine is shared).
 """
@@ -292,18 +290,6 @@ def load_state(path: str) -> dict:
     return torch.load(path, map_location="cpu", weights_only=True)
 
 
-def check_export(path: str, fixture: str, out: Path) -> None:
-    build, _, _, _ = FIXTURES[fixture]
-    model = build()
-    model.load_state_dict(load_state(path), strict=True)
-    model.eval()
-    io = load_file(out / f"{fixture}.io.safetensors")
-    with torch.no_grad():
-        diff = (model(io["input"]) - io["logits"]).abs().max().item()
-    print(f"{fixture}: {Path(path).name} loads into the PyTorch twin (strict); "
-          f"max |logit difference| {diff:.3g}")
-
-
 def check_torchvision(path: str, name: str) -> None:
     kwargs = {"init_weights": False} if name == "googlenet" or name.startswith("vgg") else {}
     model = getattr(torchvision.models, name)(**kwargs)
@@ -314,15 +300,10 @@ def check_torchvision(path: str, name: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="fixtures/torch")
-    ap.add_argument("--check-export")
-    ap.add_argument("--fixture")
     ap.add_argument("--check-torchvision")
     ap.add_argument("--model")
     args = ap.parse_args()
     out = Path(args.out)
-    if args.check_export:
-        check_export(args.check_export, args.fixture, out)
-        return
     if args.check_torchvision:
         check_torchvision(args.check_torchvision, args.model)
         return

@@ -42,7 +42,11 @@ fn import_lenet(dir: &Path) -> PathBuf {
     let names: String = (0..10).map(|d| format!("digit-{d}\n")).collect();
     std::fs::write(&classes, names).unwrap();
     let run = dir.join("imported");
-    let out = import("lenet5.pth", &run, &["--classes", classes.to_str().unwrap()]);
+    let out = import(
+        "lenet5.pth",
+        &run,
+        &["--classes", classes.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("imported 10 tensors"), "{}", text(&out));
     run
