@@ -205,8 +205,7 @@ fn training_batch_norm_matches_burn_with_relu_and_residual() {
         let bn_a = bn_layer(shape[1], &device);
         // Its own running statistics (a clone's running state is shared with the original).
         let mut bn_b = bn_a.clone();
-        bn_b.running_mean =
-            burn::module::RunningState::new(Tensor::zeros([shape[1]], &device));
+        bn_b.running_mean = burn::module::RunningState::new(Tensor::zeros([shape[1]], &device));
         bn_b.running_var = burn::module::RunningState::new(Tensor::ones([shape[1]], &device));
         let x = random(shape, &device) * 2.0 + 0.5;
         let r = random(shape, &device);

@@ -130,28 +130,28 @@ fn fine_tuning_loads_the_backbone_and_reinitialises_the_head() {
     let data = dir.path().join("data");
     write_idx(&data);
     let run = dir.path().join("tuned");
-    let out = xtask(&[
-        "train",
-        "--model",
-        "lenet5",
-        "--dataset",
-        &format!("idx:{}", data.display()),
-        "--input-size",
-        "32",
-        "--epochs",
-        "1",
-        "--batch-size",
-        "16",
-        "--augment",
-        "none",
-        "--init-from",
-        imported.to_str().unwrap(),
-        "--num-classes",
+    let dataset = format!("idx:{}", data.display());
+    // `cargo xtask train` of LeNet-5 for one epoch on the set, from the imported run.
+    let tune = |classes: &str, out: &Path, extra: &[&str]| {
+        let mut args = vec!["train", "--model", "lenet5", "--dataset", &dataset];
+        args.extend(["--epochs", "1", "--num-classes", classes, "--init-from"]);
+        args.extend([imported.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        args.extend(extra);
+        xtask(&args)
+    };
+    let out = tune(
         "3",
-        "--freeze-backbone",
-        "--out",
-        run.to_str().unwrap(),
-    ]);
+        &run,
+        &[
+            "--input-size",
+            "32",
+            "--batch-size",
+            "16",
+            "--augment",
+            "none",
+            "--freeze-backbone",
+        ],
+    );
     let message = text(&out);
     assert!(out.status.success(), "{message}");
     assert!(
@@ -184,21 +184,7 @@ fn fine_tuning_loads_the_backbone_and_reinitialises_the_head() {
     }
     assert_eq!(tuned.floats("fc3.bias").unwrap().1, vec![3]);
     // The class count must be the dataset's.
-    let out = xtask(&[
-        "train",
-        "--model",
-        "lenet5",
-        "--dataset",
-        &format!("idx:{}", data.display()),
-        "--epochs",
-        "1",
-        "--init-from",
-        imported.to_str().unwrap(),
-        "--num-classes",
-        "5",
-        "--out",
-        dir.path().join("wrong").to_str().unwrap(),
-    ]);
+    let out = tune("5", &dir.path().join("wrong"), &[]);
     assert!(!out.status.success());
     assert!(
         text(&out).contains("--num-classes 5, but the dataset has 3 classes"),
