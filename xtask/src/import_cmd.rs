@@ -118,10 +118,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The class names in `path` (one per line), or none; their count must be the classifier's.
+/// The class names in `path` (one per line; their count must be the classifier's), or the class
+/// indices when no file is given.
 fn class_names(path: Option<&PathBuf>, classes: usize) -> anyhow::Result<Vec<String>> {
     let Some(path) = path else {
-        return Ok(Vec::new());
+        return Ok((0..classes).map(|c| c.to_string()).collect());
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the class names in {}", path.display()))?;

@@ -91,6 +91,24 @@ fn imported_lenet_exports_the_same_tensors() {
 }
 
 #[test]
+fn an_imported_run_is_evaluated_on_the_dataset_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("digits");
+    write_idx(&data, 10);
+    let run = dir.path().join("imported");
+    let dataset = format!("idx:{}", data.display());
+    let out = import("lenet5.pth", &run, &["--dataset", &dataset]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = xtask(&["evaluate", "--run", run.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("40 test images — top-1"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
 fn a_file_of_another_architecture_is_refused_without_a_run_folder() {
     let dir = tempfile::tempdir().unwrap();
     let run = dir.path().join("never");
@@ -104,15 +122,15 @@ fn a_file_of_another_architecture_is_refused_without_a_run_folder() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-/// `dir/{train,t10k}-{images-idx3,labels-idx1}-ubyte`: 28×28 grey, three classes.
-fn write_idx(dir: &Path) {
+/// `dir/{train,t10k}-{images-idx3,labels-idx1}-ubyte`: 28×28 grey, `classes` classes.
+fn write_idx(dir: &Path, classes: usize) {
     std::fs::create_dir_all(dir).unwrap();
-    for (split, n) in [("train", 48usize), ("t10k", 12)] {
+    for (split, n) in [("train", 16 * classes), ("t10k", 4 * classes)] {
         let mut pixels = Vec::with_capacity(n * 784);
         let mut labels = Vec::with_capacity(n);
         for i in 0..n {
-            let class = (i % 3) as u8;
-            let base = 40 + 70 * u32::from(class);
+            let class = (i % classes) as u8;
+            let base = 40 + 20 * u32::from(class);
             pixels.extend((0..784u32).map(|p| (base + (p * 7 + i as u32 * 13) % 50) as u8));
             labels.push(class);
         }
@@ -128,7 +146,7 @@ fn fine_tuning_loads_the_backbone_and_reinitialises_the_head() {
     let dir = tempfile::tempdir().unwrap();
     let imported = import_lenet(dir.path());
     let data = dir.path().join("data");
-    write_idx(&data);
+    write_idx(&data, 3);
     let run = dir.path().join("tuned");
     let dataset = format!("idx:{}", data.display());
     // `cargo xtask train` of LeNet-5 for one epoch on the set, from the imported run.
