@@ -24,6 +24,9 @@ pub enum Fit {
     PadCrop,
     /// Resize so the shorter side matches, then centre-crop the other side.
     ResizeCrop,
+    /// Resize so the shorter side is this many pixels, then centre-crop to the input size
+    /// (torchvision's ImageNet evaluation transform: 256, then 224).
+    ResizeShorterCrop(usize),
 }
 
 /// The input a model expects: `[channels, height, width]` and how to fit images to it.
@@ -114,6 +117,11 @@ pub fn fit_image(img: &Image, fit: Fit, h: usize, w: usize) -> Image {
             let r = resize_bilinear(img, rh, rw);
             crop_image(&r, centre_offset(rh, h), centre_offset(rw, w), h, w, 0.0)
         }
+        Fit::ResizeShorterCrop(side) => {
+            let (rh, rw) = shorter_side_size(ih, iw, side.max(h), side.max(w));
+            let r = resize_bilinear(img, rh, rw);
+            crop_image(&r, centre_offset(rh, h), centre_offset(rw, w), h, w, 0.0)
+        }
     }
 }
 
@@ -129,8 +137,12 @@ pub fn fit_mask(mask: &Mask, fit: Fit, h: usize, w: usize) -> Mask {
             w,
             IGNORE_ID,
         ),
-        Fit::ResizeCrop => {
-            let (rh, rw) = shorter_side_size(mask.h, mask.w, h, w);
+        Fit::ResizeCrop | Fit::ResizeShorterCrop(_) => {
+            let (th, tw) = match fit {
+                Fit::ResizeShorterCrop(side) => (side.max(h), side.max(w)),
+                _ => (h, w),
+            };
+            let (rh, rw) = shorter_side_size(mask.h, mask.w, th, tw);
             let r = resize_nearest(mask, rh, rw);
             crop_mask(
                 &r,

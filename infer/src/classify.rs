@@ -30,6 +30,10 @@ pub struct Classified {
     /// Why the file could not be classified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The network's raw scores, one per class in label order (kept by `infer --logits`, to
+    /// compare with PyTorch's output).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logits: Option<Vec<f32>>,
 }
 
 /// Classify `files` in batches of `batch_size`, reporting progress through `progress(done)`.
@@ -55,23 +59,28 @@ pub fn classify_files(
                         path: path.clone(),
                         top: Vec::new(),
                         error: None,
+                        logits: None,
                     });
                 }
                 Err(e) => out.push(Classified {
                     path: path.clone(),
                     top: Vec::new(),
                     error: Some(e.to_string()),
+                    logits: None,
                 }),
             }
         }
         if !inputs.is_empty() {
             let logits = run.model.forward(Tensor::cat(inputs, 0));
             let [n, k] = logits.dims();
+            let raw = logits.clone().into_data().try_to_vec::<f32>().ok();
             match softmax(logits, 1).into_data().try_to_vec::<f32>() {
                 Ok(probs) if probs.len() == n * k => {
                     for (row, &slot) in slots.iter().enumerate().take(n) {
-                        out[slot].top =
-                            top_predictions(&probs[row * k..(row + 1) * k], classes, top_k);
+                        let range = row * k..(row + 1) * k;
+                        out[slot].top = top_predictions(&probs[range.clone()], classes, top_k);
+                        out[slot].logits =
+                            raw.as_ref().and_then(|r| r.get(range)).map(<[f32]>::to_vec);
                     }
                 }
                 // No probabilities to rank: every file of the batch says so instead of panicking.

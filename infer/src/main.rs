@@ -46,6 +46,10 @@ struct Args {
     /// `<name>_overlay.png`, both the size of the input.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Classification: also print each image's raw scores (logits, in label order) — as JSON,
+    /// whatever --format says — to compare with PyTorch's output.
+    #[arg(long)]
+    logits: bool,
     /// Images per forward pass (classification).
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
@@ -100,7 +104,7 @@ fn run() -> anyhow::Result<bool> {
     }
     let trained = TrainedRun::open(&args.run, args.checkpoint, &device)
         .with_context(|| format!("opening run {}", args.run.display()))?;
-    let results = classify_files(
+    let mut results = classify_files(
         &trained,
         &files,
         args.top_k,
@@ -115,7 +119,17 @@ fn run() -> anyhow::Result<bool> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(report(results, missing, args.format))
+    if !args.logits {
+        for r in &mut results {
+            r.logits = None;
+        }
+    }
+    let format = if args.logits {
+        Format::Json
+    } else {
+        args.format
+    };
+    Ok(report(results, missing, format))
 }
 
 /// Add the `missing` files to `results`, print them in `format` and the failures on stderr; true

@@ -100,6 +100,7 @@ impl Report for Classified {
             path,
             top: Vec::new(),
             error: Some(error),
+            logits: None,
         }
     }
 

@@ -156,6 +156,22 @@ pub fn require_positive(
     Ok(())
 }
 
+/// `widths` each divided by `divisor`, or an error when the divisor is 0 or leaves a remainder
+/// (the `width_divisor` of VGG, ResNet and GoogLeNet).
+pub fn divide_widths(
+    model: &'static str,
+    widths: &[usize],
+    divisor: usize,
+) -> Result<Vec<usize>, ModelError> {
+    if divisor == 0 || widths.iter().any(|w| w % divisor != 0) {
+        return Err(ModelError::invalid(
+            model,
+            format!("width_divisor {divisor} must divide every width ({widths:?})"),
+        ));
+    }
+    Ok(widths.iter().map(|w| w / divisor).collect())
+}
+
 /// Adaptive average pooling to `size`×`size` then flattening to `[B, C·size²]` (a classifier's
 /// input), traced as `avgpool` and `flatten`.
 pub fn pool_flatten(x: Tensor<4>, size: usize, tr: &mut Trace) -> Tensor<2> {

@@ -64,6 +64,10 @@ pub struct GoogLeNetConfig {
     /// Weight initialisation (torchvision draws N(0, 0.01²), truncated at ±2).
     #[config(default = "InitScheme::Gaussian { std: 0.01 }")]
     pub init: InitScheme,
+    /// Divides every width (maps and hidden units) by this factor: reduced copies for tests and
+    /// quick experiments (1 = the paper's network).
+    #[config(default = 1)]
+    pub width_divisor: usize,
 }
 
 /// GoogLeNet.
@@ -100,20 +104,23 @@ impl GoogLeNetConfig {
             wide_kernel: if self.paper_style { 5 } else { 3 },
             init: self.init,
         };
+        let d = self.width_divisor;
+        crate::builders::divide_widths("GoogLeNet", &PLANS.concat(), d)?;
         let stem = if self.small_input {
-            vec![style.unit(self.in_channels, 192, 3, device)]
+            vec![style.unit(self.in_channels, 192 / d, 3, device)]
         } else {
-            let mut conv1 = style.unit(self.in_channels, 64, 7, device);
+            let mut conv1 = style.unit(self.in_channels, 64 / d, 7, device);
             conv1.conv.stride = [2, 2];
             vec![
                 conv1,
-                style.unit(64, 64, 1, device),
-                style.unit(64, 192, 3, device),
+                style.unit(64 / d, 64 / d, 1, device),
+                style.unit(64 / d, 192 / d, 3, device),
             ]
         };
         let inception = PLANS
             .iter()
             .map(|p| {
+                let p = p.map(|w| w / d);
                 let plan = InceptionPlan {
                     c_in: p[0],
                     ch1x1: p[1],
@@ -128,8 +135,8 @@ impl GoogLeNetConfig {
             .collect();
         let aux = if self.aux_logits {
             vec![
-                InceptionAux::new(512, self.num_classes, style, device),
-                InceptionAux::new(528, self.num_classes, style, device),
+                InceptionAux::new(512, self.num_classes, d, style, device),
+                InceptionAux::new(528, self.num_classes, d, style, device),
             ]
         } else {
             Vec::new()
@@ -140,7 +147,7 @@ impl GoogLeNetConfig {
             inception,
             aux,
             dropout: DropoutConfig::new(self.dropout).init(),
-            fc: linear(1024, self.num_classes, self.init, device),
+            fc: linear(1024 / d, self.num_classes, self.init, device),
         })
     }
 }

@@ -117,11 +117,18 @@ pub struct InceptionAux {
 
 impl InceptionAux {
     /// 4×4 average pool, 1×1 conv to 128 maps, 2048 → 1024 → classes with dropout 0.7.
-    pub fn new(c_in: usize, num_classes: usize, style: UnitStyle, device: &Device) -> Self {
+    pub fn new(
+        c_in: usize,
+        num_classes: usize,
+        divisor: usize,
+        style: UnitStyle,
+        device: &Device,
+    ) -> Self {
+        let d = divisor.max(1);
         Self {
-            conv: style.unit(c_in, 128, 1, device),
-            fc1: linear(2048, 1024, style.init, device),
-            fc2: linear(1024, num_classes, style.init, device),
+            conv: style.unit(c_in / d, 128 / d, 1, device),
+            fc1: linear(2048 / d, 1024 / d, style.init, device),
+            fc2: linear(1024 / d, num_classes, style.init, device),
             dropout: DropoutConfig::new(0.7).init(),
         }
     }

@@ -26,6 +26,7 @@ pub mod fcn;
 pub mod googlenet;
 pub mod inception;
 pub mod init;
+pub mod interop;
 pub mod layers;
 pub mod lenet;
 pub mod network;

@@ -189,15 +189,20 @@ pub fn batch_norm_add(bn: &BatchNorm, x: Tensor<4>, residual: Tensor<4>, then: T
 fn norm(bn: &BatchNorm, x: Tensor<4>, residual: Option<Tensor<4>>, then: Then) -> Tensor<4> {
     let shapes_agree =
         residual.as_ref().is_none_or(|r| r.dims() == x.dims()) && bn.gamma.dims()[0] == x.dims()[1];
+    let training = x.device().is_autodiff() && bn.training.is_enabled();
     if !(ours(&x) && shapes_agree) {
-        let y = bn.forward(x);
+        let y = if training {
+            train_fallback(bn, x)
+        } else {
+            bn.forward(x)
+        };
         return then.apply(match residual {
             Some(r) => y + r,
             None => y,
         });
     }
-    let training = x.device().is_autodiff() && bn.training.is_enabled();
     if training {
+        let [b, _, h, w] = x.dims();
         let (residual, tail) = tail_of(bn, &x, residual, then);
         let (y, mean, var) = <Dispatch as CpuKernels>::cnn_batch_norm_train(
             x.into_dispatch(),
@@ -210,7 +215,7 @@ fn norm(bn: &BatchNorm, x: Tensor<4>, residual: Option<Tensor<4>>, then: Then) -
             Tensor::<1>::from_dispatch(mean),
             Tensor::<1>::from_dispatch(var),
         );
-        update_running(bn, mean, var);
+        update_running(bn, mean, var, b * h * w);
         return Tensor::from_dispatch(y);
     }
     if x.device().is_autodiff() {
@@ -253,10 +258,40 @@ fn tail_of(
     )
 }
 
-/// The running statistics' update, as Burn's `BatchNorm` does it (biased batch variance).
-fn update_running(bn: &BatchNorm, mean: Tensor<1>, var: Tensor<1>) {
+/// Training-mode batch norm in Burn's differentiable tensor operations (backends without our
+/// kernels), with the same running-statistics update as the kernels.
+fn train_fallback(bn: &BatchNorm, x: Tensor<4>) -> Tensor<4> {
+    let [b, c, h, w] = x.dims();
+    let flat = x.clone().swap_dims(0, 1).reshape([c, b * h * w]);
+    let mean = flat.clone().mean_dim(1);
+    let var = (flat - mean.clone()).powi_scalar(2).mean_dim(1);
+    let per_channel = |t: Tensor<2>| t.reshape([1, c, 1, 1]);
+    let inv_std = per_channel(var.clone())
+        .add_scalar(bn.epsilon)
+        .sqrt()
+        .recip();
+    let y = (x - per_channel(mean.clone())) * inv_std;
+    let y = y * bn.gamma.val().reshape([1, c, 1, 1]) + bn.beta.val().reshape([1, c, 1, 1]);
+    update_running(
+        bn,
+        mean.reshape([c]).detach(),
+        var.reshape([c]).detach(),
+        b * h * w,
+    );
+    y
+}
+
+/// The running statistics' update as PyTorch does it: `running_var` moves towards the batch's
+/// unbiased variance (× n/(n − 1) over the `count` values per channel), `running_mean` towards its
+/// mean, both by the momentum. (Burn's own `BatchNorm` uses the biased variance.)
+fn update_running(bn: &BatchNorm, mean: Tensor<1>, var: Tensor<1>, count: usize) {
     let device = mean.device();
     let m = bn.momentum;
+    let var = if count > 1 {
+        var.mul_scalar(count as f64 / (count - 1) as f64)
+    } else {
+        var
+    };
     let running_mean = bn.running_mean.value_sync().to_device(&device);
     let running_var = bn.running_var.value_sync().to_device(&device);
     bn.running_mean.update(

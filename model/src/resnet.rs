@@ -90,6 +90,10 @@ pub struct ResNetConfig {
     /// Initialisation of the convolutions.
     #[config(default = "InitScheme::HeFanOut")]
     pub init: InitScheme,
+    /// Divides every width (maps and hidden units) by this factor: reduced copies for tests and
+    /// quick experiments (1 = the paper's network).
+    #[config(default = 1)]
+    pub width_divisor: usize,
 }
 
 /// ResNet-18/34/50/101/152.
@@ -120,6 +124,7 @@ impl ResNetConfig {
         })?;
         // The CIFAR depths always use the small stem.
         let small_input = self.small_input || widths.len() == 3;
+        let widths = crate::builders::divide_widths("ResNet", &widths, self.width_divisor)?;
         let min = if small_input { 8 } else { 32 };
         if self.input_size < min {
             return Err(ModelError::invalid(

@@ -2,11 +2,14 @@
 //! totals — and the lecture's comparison of the first convolution against a fully connected layer
 //! producing the same output from the same input.
 
-use burn::module::Module;
+use std::collections::HashMap;
+
+use burn::module::{Module, ModuleVisitor, Param, ParamId};
 use burn::tensor::{Device, Tensor};
 use serde::Serialize;
 
 use crate::error::ModelError;
+use crate::interop::module_path::ModulePath;
 use crate::network::NetworkConfig;
 use crate::params::trainable_params;
 use crate::segmentation::SegNetworkConfig;
@@ -76,7 +79,13 @@ fn trace_one<M: Module>(
     let [c, h, w] = input;
     let mut trace = Trace::on();
     let output_shape = forward(network, Tensor::zeros([1, c, h, w], device), &mut trace);
-    assemble(input, output_shape, trace, trainable_params(network))
+    let mut paths = ModulePaths::default();
+    network.visit(&mut paths);
+    let mut summary = assemble(input, output_shape, trace, trainable_params(network));
+    for row in &mut summary.layers {
+        row.module = row.param.and_then(|id| paths.owner.get(&id).cloned());
+    }
+    summary
 }
 
 fn assemble(
@@ -102,5 +111,42 @@ fn assemble(
         total_macs: layers.iter().map(|row| row.macs).sum(),
         layers,
         first_conv,
+    }
+}
+
+/// The id of `module`'s first float parameter.
+pub fn first_param<M: Module>(module: &M) -> Option<ParamId> {
+    struct First(Option<ParamId>);
+    impl ModuleVisitor for First {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.0.get_or_insert(param.id);
+        }
+    }
+    let mut first = First(None);
+    module.visit(&mut first);
+    first.0
+}
+
+/// Parameter id → the path of the module that owns it (enum variants left out, as in the records).
+#[derive(Default)]
+struct ModulePaths {
+    at: ModulePath,
+    owner: HashMap<ParamId, String>,
+}
+
+impl ModuleVisitor for ModulePaths {
+    fn enter_module(&mut self, name: &str, container_type: &str) {
+        self.at.enter(name, container_type);
+    }
+
+    fn exit_module(&mut self, _name: &str, container_type: &str) {
+        self.at.exit(container_type);
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        // The path ends with the parameter's own name (`weight`); its module is what precedes it.
+        let names = self.at.names();
+        let module = names[..names.len().saturating_sub(1)].join(".");
+        self.owner.entry(param.id).or_insert(module);
     }
 }

@@ -16,8 +16,16 @@ use crate::params::trainable_params;
 /// One row of a model summary.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LayerRow {
-    /// Dotted path of the layer, e.g. `layer1.0.conv1`.
+    /// Dotted path of the layer, e.g. `layer1.0.conv1` (torchvision-style, as the forward pass
+    /// names it).
     pub name: String,
+    /// The real module path of the layer's parameters in the network, e.g.
+    /// `stages.0.0.layers.0.conv` (filled by [`crate::summary`]; none for parameter-free rows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The id of the layer's first parameter (how [`crate::summary`] finds its module path).
+    #[serde(skip)]
+    pub param: Option<burn::module::ParamId>,
     /// The layer type, e.g. `Conv2d`, `Linear`, `MaxPool2d`.
     pub kind: String,
     /// Output shape for a batch of one, `[1, C, H, W]` or `[1, N]`.
@@ -88,6 +96,8 @@ impl Trace {
         output_shape[0] = 1;
         self.rows.push(LayerRow {
             name: path,
+            module: None,
+            param: None,
             kind: kind.to_string(),
             output_shape,
             params,
@@ -102,6 +112,7 @@ impl Trace {
             let [_, c, h, w] = out.dims();
             let macs = (c * h * w * c_in_per_group * kh * kw) as u64;
             self.push(name, "Conv2d", &out, trainable_params(conv), macs);
+            self.tag(conv.weight.id);
         }
         out
     }
@@ -122,6 +133,7 @@ impl Trace {
                 trainable_params(linear),
                 (d_in * d_out) as u64,
             );
+            self.tag(linear.weight.id);
         }
         out
     }
@@ -152,11 +164,21 @@ impl Trace {
     ) -> Tensor<D> {
         if self.enabled {
             self.push(name, kind, &out, trainable_params(module), macs);
+            if let Some(id) = crate::summary::first_param(module) {
+                self.tag(id);
+            }
         }
         out
     }
 
     /// Record a parameter-free operation (activation, pooling, flatten, dropout, concatenation).
+    /// Note the id of the last row's first parameter.
+    fn tag(&mut self, id: burn::module::ParamId) {
+        if let Some(row) = self.rows.last_mut() {
+            row.param = Some(id);
+        }
+    }
+
     pub fn op<const D: usize>(&mut self, name: &str, kind: &str, out: Tensor<D>) -> Tensor<D> {
         if self.enabled {
             self.push(name, kind, &out, 0, 0);

@@ -79,6 +79,10 @@ pub struct VggConfig {
     /// Initialisation of the linear layers.
     #[config(default = "InitScheme::Gaussian { std: 0.01 }")]
     pub linear_init: InitScheme,
+    /// Divides every width (maps and hidden units) by this factor: reduced copies for tests and
+    /// quick experiments (1 = the paper's network).
+    #[config(default = 1)]
+    pub width_divisor: usize,
 }
 
 /// VGG-11/13/16/19, with or without batch normalisation.
@@ -111,6 +115,8 @@ impl VggConfig {
                 ),
             ));
         }
+        let d = self.width_divisor;
+        crate::builders::divide_widths("VGG", &[64, 128, 256, 512, 4096], d)?;
         let bn = self.batch_norm.then_some(1e-5);
         let mut c_in = self.in_channels;
         let stages = layout
@@ -119,6 +125,7 @@ impl VggConfig {
                 widths
                     .iter()
                     .map(|&c_out| {
+                        let c_out = c_out / d;
                         let unit = ConvBnRelu::new(
                             ConvSpec::new(c_in, c_out, 3, 1),
                             bn,
@@ -136,13 +143,14 @@ impl VggConfig {
         } else {
             (7, 4096)
         };
+        let hidden = hidden / d;
         Ok(Vgg {
             stages,
             pool_size,
             small_input: self.small_input,
             dropout: DropoutConfig::new(self.dropout).init(),
             fc1: linear(
-                512 * pool_size * pool_size,
+                512 / d * pool_size * pool_size,
                 hidden,
                 self.linear_init,
                 device,

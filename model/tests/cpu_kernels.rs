@@ -212,7 +212,10 @@ fn training_batch_norm_matches_burn_with_relu_and_residual() {
     ] {
         let what = format!("{shape:?} residual {residual} {then:?}");
         let bn_a = bn_layer(shape[1], &device);
-        let bn_b = bn_a.clone();
+        // Its own running statistics (a clone's running state is shared with the original).
+        let mut bn_b = bn_a.clone();
+        bn_b.running_mean = burn::module::RunningState::new(Tensor::zeros([shape[1]], &device));
+        bn_b.running_var = burn::module::RunningState::new(Tensor::ones([shape[1]], &device));
         let x = random(shape, &device) * 2.0 + 0.5;
         let r = random(shape, &device);
         let (xa, xb) = (x.clone().require_grad(), x.require_grad());
@@ -252,14 +255,22 @@ fn training_batch_norm_matches_burn_with_relu_and_residual() {
             1e-4,
             &format!("{what}: dβ"),
         );
-        let stats = |bn: &BatchNorm| {
+        // Ours moves running_var towards the unbiased batch variance (as PyTorch), Burn's towards
+        // the biased one: from 1, Burn's is 0.9 + 0.1·v_biased, ours 0.9 + 0.1·v_biased·n/(n − 1).
+        let n = (shape[0] * shape[2] * shape[3]) as f32;
+        let unbias = if n > 1.0 { n / (n - 1.0) } else { 1.0 };
+        let stats = |bn: &BatchNorm, unbias: f32| {
             let mut v = values(bn.running_mean.value_sync());
-            v.extend(values(bn.running_var.value_sync()));
+            v.extend(
+                values(bn.running_var.value_sync())
+                    .into_iter()
+                    .map(|rv| 0.9 + (rv - 0.9) * unbias),
+            );
             v
         };
         assert_close(
-            &stats(&bn_a),
-            &stats(&bn_b),
+            &stats(&bn_a, 1.0),
+            &stats(&bn_b, unbias),
             1e-5,
             &format!("{what}: running statistics"),
         );
@@ -333,7 +344,7 @@ fn fused_batch_norm_gradients_match_finite_differences() {
 #[test]
 fn running_statistics_follow_the_batch() {
     // After one training call from the initial state (mean 0, variance 1, momentum 0.1) the running
-    // statistics are 0.1 · the batch's mean and 0.9 + 0.1 · its biased variance.
+    // statistics are 0.1 · the batch's mean and 0.9 + 0.1 · its unbiased variance (PyTorch's rule).
     let device = Device::flex().autodiff();
     device.seed(17);
     let shape = [3, 2, 3, 4];
@@ -348,7 +359,7 @@ fn running_statistics_follow_the_batch() {
             .flat_map(|b| xs[(b * 2 + c) * 12..(b * 2 + c + 1) * 12].to_vec())
             .collect();
         let mean = v.iter().sum::<f32>() / v.len() as f32;
-        let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / v.len() as f32;
+        let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / (v.len() - 1) as f32;
         assert!(
             (rm[c] - 0.1 * mean).abs() < 1e-5,
             "running mean {} vs {}",

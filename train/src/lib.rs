@@ -18,6 +18,8 @@ pub mod curves;
 pub mod error;
 pub mod evaluate;
 pub mod experiment;
+pub mod imported;
+pub mod init_from;
 pub mod lab;
 pub(crate) mod learning;
 pub mod load;

@@ -37,6 +37,7 @@ pub(crate) fn classify(plan: RunPlan) -> Result<RunSummary, TrainError> {
         crate::load::load_network(&p.network, &last, &config.backend.device()?)?;
     }
     let network = p.network.init(&run.device)?;
+    let network = crate::init_from::prepare_network(network, &p.network, config, run.start_epoch)?;
     let parameters = model::params::trainable_params(&network);
     let aux_weight = config.aux_weight.unwrap_or(0.3);
     let classifier = Classifier::new(network, config.regularization, aux_weight);

@@ -7,7 +7,9 @@ mod bench_pytorch;
 mod data_cmd;
 mod evaluate_cmd;
 mod experiment_cmd;
+mod export_cmd;
 mod export_samples;
+mod import_cmd;
 mod lr_schedule;
 mod models;
 mod summary;
@@ -51,6 +53,10 @@ enum Command {
     Experiment(experiment_cmd::ExperimentArgs),
     /// Training or inference throughput (images/s) per model and backend.
     Bench(bench::BenchArgs),
+    /// Read a PyTorch state dict (torchvision weights) into a new run folder.
+    Import(import_cmd::ImportArgs),
+    /// Write a run's weights as a torchvision state dict (SafeTensors or .pth).
+    Export(export_cmd::ExportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -65,5 +71,7 @@ fn main() -> anyhow::Result<()> {
         Command::ExportSamples(args) => export_samples::run(args),
         Command::Experiment(args) => experiment_cmd::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Import(args) => import_cmd::run(args),
+        Command::Export(args) => export_cmd::run(args),
     }
 }

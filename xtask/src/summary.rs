@@ -91,14 +91,16 @@ fn run_segmentation(args: &SummaryArgs, input: [usize; 3], classes: usize) -> an
 fn print_table(summary: &model::summary::Summary, classes: usize) {
     let input = summary.input;
     println!("input {:?}, {} classes\n", input, classes);
+    println!("layer: torchvision-style name; module: the real module path of its weights\n");
     println!(
-        "{:<40} {:<18} {:<20} {:>14} {:>16}",
-        "layer", "type", "output", "params", "MACs"
+        "{:<32} {:<32} {:<18} {:<20} {:>14} {:>16}",
+        "layer", "module", "type", "output", "params", "MACs"
     );
     for row in &summary.layers {
         println!(
-            "{:<40} {:<18} {:<20} {:>14} {:>16}",
+            "{:<32} {:<32} {:<18} {:<20} {:>14} {:>16}",
             row.name,
+            row.module.as_deref().unwrap_or("-"),
             row.kind,
             format!("{:?}", &row.output_shape[1..]),
             human(row.params as u128),

@@ -81,6 +81,16 @@ pub struct ExperimentConfig {
     /// Stop when the validation metric (accuracy, or mIoU) has not improved for this many epochs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub early_stop: Option<usize>,
+    /// Fine-tuning: start from the matching tensors of this run folder or PyTorch/SafeTensors
+    /// state dict ([`crate::init_from`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub init_from: Option<PathBuf>,
+    /// Fine-tuning: the class count the new head must have (checked against the dataset's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub num_classes: Option<usize>,
+    /// Fine-tuning: train only the classifier head.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub freeze_backbone: bool,
 }
 
 impl Default for ExperimentConfig {
@@ -113,6 +123,9 @@ impl Default for ExperimentConfig {
             num_workers: 1,
             data_dir: None,
             early_stop: None,
+            init_from: None,
+            num_classes: None,
+            freeze_backbone: false,
         }
     }
 }

@@ -110,6 +110,8 @@ pub struct Overrides {
     /// Stop after PATIENCE epochs without a better validation accuracy (segmentation: mIoU).
     #[arg(long, value_name = "PATIENCE")]
     pub early_stop: Option<usize>,
+    #[command(flatten)]
+    pub fine_tune: crate::init_from::FineTuneFlags,
 }
 
 fn config_error(message: String) -> TrainError {
@@ -217,6 +219,7 @@ impl ExperimentConfig {
         set(&mut self.num_workers, o.num_workers);
         set(&mut self.backend, o.backend);
         self.early_stop = o.early_stop.or(self.early_stop);
+        o.fine_tune.apply(self);
         self.normalize();
         self.validate()
     }
