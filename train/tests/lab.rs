@@ -27,6 +27,7 @@ fn options(tag: &str) -> LabOptions {
         quick: true,
         out: out_dir(tag),
         cache: data::default_cache_dir(),
+        run: None,
     }
 }
 

@@ -1,0 +1,76 @@
+//! Every training run writes `report.html` beside `summary.json`: self-contained (its curves,
+//! confusion matrix and most-wrong test images embedded), listing exactly the misclassified
+//! images it drew; a report that cannot be written is a warning in `summary.json`, never a lost
+//! run.
+
+use std::path::PathBuf;
+
+#[path = "common/tiny_run.rs"]
+mod tiny;
+
+use train::RunDir;
+use train::run_report::MISTAKES_SHOWN;
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cnn-report-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn a_run_writes_a_self_contained_report_of_its_mistakes() {
+    let _guard = one_at_a_time();
+    let root = scratch("ok");
+    let dir = RunDir::new(root.join("run"));
+    let summary = tiny::tiny_run(dir.path());
+    let scores = summary.classification().expect("classification");
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+    let html = std::fs::read_to_string(dir.report_file()).unwrap();
+    // Curves, confusion matrix and the mistakes grid, all embedded; nothing fetched.
+    assert_eq!(html.matches("<img ").count(), 3);
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), 3);
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert!(!html.contains("<script"));
+    assert!(html.contains("lenet5") && html.contains("config.json") && html.contains("summary.json"));
+    // The table lists min(32, misclassified) images: exactly the test errors the summary counts.
+    let wrong = (summary.test_images as f64 * (1.0 - scores.test_accuracy)).round() as usize;
+    let listed = html.matches("<tr><td>").count() - 8; // 8 rows of the headline table
+    assert_eq!(listed, wrong.min(MISTAKES_SHOWN), "{wrong} test errors");
+    assert!(wrong > 0, "one epoch on 600 images leaves errors to show");
+    let img = image::open(dir.mistakes_file()).unwrap();
+    let rows = wrong.min(MISTAKES_SHOWN).div_ceil(8) as u32;
+    assert_eq!(img.width(), 8 * (28 * 3 + 4) + 4);
+    assert_eq!(img.height(), rows * (28 * 3 + 4 + 14) + 4);
+    // No temporary file of the atomic write is left.
+    let leftovers = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".tmp-"))
+        .count();
+    assert_eq!(leftovers, 0);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_report_that_cannot_be_written_does_not_lose_the_run() {
+    let _guard = one_at_a_time();
+    let root = scratch("blocked");
+    let dir = RunDir::new(root.join("run"));
+    // A folder where the page should go makes the atomic rename fail.
+    std::fs::create_dir_all(dir.report_file()).unwrap();
+    let summary = tiny::tiny_run(dir.path());
+    assert!(
+        summary.warnings.iter().any(|w| w.contains("report.html")),
+        "{:?}",
+        summary.warnings
+    );
+    let saved = std::fs::read_to_string(dir.summary_file()).unwrap();
+    assert!(saved.contains("report.html"), "the warning is kept in summary.json");
+    assert!(dir.file("best.bpk").is_file() && dir.file("last.bpk").is_file());
+    assert!(dir.report_file().is_dir());
+    let _ = std::fs::remove_dir_all(&root);
+}
