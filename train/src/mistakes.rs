@@ -87,7 +87,9 @@ pub fn most_wrong(
             let item = read_items(dataset, index, index + 1)?.remove(0);
             Ok(Mistake {
                 index,
-                pixels: (0..item.pixels.len()).map(|i| item.pixels.value(i)).collect(),
+                pixels: (0..item.pixels.len())
+                    .map(|i| item.pixels.value(i))
+                    .collect(),
                 shape: item.shape,
                 truth,
                 predicted,
@@ -128,12 +130,22 @@ pub fn seg_triplets(
     let top = classes.saturating_sub(1) as f32;
     let mut tiles = Vec::new();
     for (k, item) in items.iter().enumerate() {
-        let pixels = (0..item.pixels.len()).map(|i| item.pixels.value(i)).collect();
+        let pixels = (0..item.pixels.len())
+            .map(|i| item.pixels.value(i))
+            .collect();
         let truth = item.mask.iter().map(|&c| f32::from(c)).collect();
         let pred = predicted[k * h * w..(k + 1) * h * w].to_vec();
         tiles.push(Tile::new(pixels, item.shape).labelled("image"));
-        tiles.push(Tile::new(truth, [1, item.shape[1], item.shape[2]]).with_range(0.0, top).labelled("truth"));
-        tiles.push(Tile::new(pred, [1, h, w]).with_range(0.0, top).labelled("predicted"));
+        tiles.push(
+            Tile::new(truth, [1, item.shape[1], item.shape[2]])
+                .with_range(0.0, top)
+                .labelled("truth"),
+        );
+        tiles.push(
+            Tile::new(pred, [1, h, w])
+                .with_range(0.0, top)
+                .labelled("predicted"),
+        );
     }
     Ok(tiles)
 }

@@ -38,7 +38,10 @@ fn figure(path: &Path, caption: &str) -> String {
             "<figure>{img}<figcaption>{}</figcaption></figure>\n",
             escape(caption)
         ),
-        Err(_) => format!("<p>{}: not drawn (see the warnings).</p>\n", escape(caption)),
+        Err(_) => format!(
+            "<p>{}: not drawn (see the warnings).</p>\n",
+            escape(caption)
+        ),
     }
 }
 
@@ -60,7 +63,9 @@ fn mistake_rows(items: &[Mistake], classes: &[String]) -> Vec<Vec<String>> {
 /// The gallery's section: `mistakes.png` (or `examples.png`) drawn into `dir`, or the note.
 fn gallery_section(dir: &RunDir, gallery: &Gallery) -> Result<String, TrainError> {
     let (items, classes) = match gallery {
-        Gallery::Note(note) => return Ok(format!("<h2>Test images</h2>\n<p>{}</p>\n", escape(note))),
+        Gallery::Note(note) => {
+            return Ok(format!("<h2>Test images</h2>\n<p>{}</p>\n", escape(note)));
+        }
         Gallery::Triplets(tiles) => return triplets_section(dir, tiles),
         Gallery::Mistakes { items, classes } => (items, classes),
     };
@@ -103,7 +108,12 @@ fn triplets_section(dir: &RunDir, tiles: &[Tile]) -> Result<String, TrainError> 
 }
 
 /// `tiles` drawn as a grid of `cols` into `path` and embedded with `caption`.
-fn grid_figure(path: &Path, tiles: &[Tile], cols: usize, caption: &str) -> Result<String, TrainError> {
+fn grid_figure(
+    path: &Path,
+    tiles: &[Tile],
+    cols: usize,
+    caption: &str,
+) -> Result<String, TrainError> {
     let side = tiles.first().map_or(1, |t| t.shape[2].max(1));
     tile_grid(path, tiles, cols, (96 / side).clamp(1, 4) as u32).map_err(plot_err(path))?;
     Ok(figure(path, caption))

@@ -36,7 +36,10 @@ fn png_size(path: &Path) -> [u32; 2] {
 fn grid(n: u32, cols: u32, side: u32, scale: u32, label: bool) -> [u32; 2] {
     let rows = n.div_ceil(cols);
     let cell = side * scale + 4;
-    [cols * cell + 4, rows * (cell + if label { 14 } else { 0 }) + 4]
+    [
+        cols * cell + 4,
+        rows * (cell + if label { 14 } else { 0 }) + 4,
+    ]
 }
 
 #[test]
@@ -45,7 +48,11 @@ fn alexnet_small_learns_first_layer_filters_that_leave_their_initialisation() {
     let out = scratch("here");
     let r = run_filters(&out, None);
     let dir = out.join("filters");
-    assert_eq!(r.get("filters"), 64.0, "alexnet_small's first layer has 64 filters");
+    assert_eq!(
+        r.get("filters"),
+        64.0,
+        "alexnet_small's first layer has 64 filters"
+    );
     assert!(
         r.get("test_acc") > 2.0 * r.get("chance"),
         "accuracy {} vs chance {}",
@@ -58,16 +65,32 @@ fn alexnet_small_learns_first_layer_filters_that_leave_their_initialisation() {
     assert!(r.get("trained/mean_abs_w") != r.get("initial/mean_abs_w"));
     // Random 5×5 filters have neighbour correlation ≈ −1/24; fractions are fractions.
     assert!(r.get("initial/smoothness").abs() < 0.1, "{:?}", r.numbers);
-    for key in ["structured_fraction", "changed_fraction", "maps/silent_fraction"] {
+    for key in [
+        "structured_fraction",
+        "changed_fraction",
+        "maps/silent_fraction",
+    ] {
         assert!((0.0..=1.0).contains(&r.get(key)), "{key}");
     }
     assert!(r.conclusions.iter().any(|c| c.contains("test accuracy")));
     // The pictures decode with the sizes of their grids.
     let scale = 48 / 5;
-    assert_eq!(png_size(&dir.join("filters.png")), grid(64, 16, 5, scale, false));
-    assert_eq!(png_size(&dir.join("filters_initial.png")), grid(64, 16, 5, scale, false));
-    assert_eq!(png_size(&dir.join("feature_maps1.png")), grid(65, 13, 28, 3, true));
-    assert_eq!(png_size(&dir.join("feature_maps2.png")), grid(64, 16, 13, 4, false));
+    assert_eq!(
+        png_size(&dir.join("filters.png")),
+        grid(64, 16, 5, scale, false)
+    );
+    assert_eq!(
+        png_size(&dir.join("filters_initial.png")),
+        grid(64, 16, 5, scale, false)
+    );
+    assert_eq!(
+        png_size(&dir.join("feature_maps1.png")),
+        grid(65, 13, 28, 3, true)
+    );
+    assert_eq!(
+        png_size(&dir.join("feature_maps2.png")),
+        grid(64, 16, 13, 4, false)
+    );
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert_eq!(
         html.matches("src=\"data:image/png;base64,").count(),
@@ -87,18 +110,28 @@ fn filters_reads_the_best_weights_of_a_trained_run() {
     // LeNet-5's first layer: 6 filters of 5×5 on one channel, compared with a fresh draw.
     assert_eq!(r.get("filters"), 6.0);
     assert!(r.get("test_acc") > 2.0 * r.get("chance"), "{:?}", r.numbers);
-    assert!(r.get("change/median_relative").is_nan(), "no initial weights in a run");
+    assert!(
+        r.get("change/median_relative").is_nan(),
+        "no initial weights in a run"
+    );
     assert!(
         r.setup
             .iter()
             .any(|(k, v)| k == "run" && v.contains("lenet5") && v.contains("best.bpk"))
     );
     let dir = out.join("filters");
-    assert_eq!(png_size(&dir.join("filters.png")), grid(6, 6, 5, 48 / 5, false));
-    assert!(!dir.join("feature_maps2.png").exists(), "only AlexNet's second layer is drawn");
+    assert_eq!(
+        png_size(&dir.join("filters.png")),
+        grid(6, 6, 5, 48 / 5, false)
+    );
+    assert!(
+        !dir.join("feature_maps2.png").exists(),
+        "only AlexNet's second layer is drawn"
+    );
     // A folder that is no run is refused with its name.
     let missing = Some(out.join("no-such-run"));
-    let err = train::lab::run(ExperimentName::Filters, &tiny::lab_options(&out, missing)).unwrap_err();
+    let err =
+        train::lab::run(ExperimentName::Filters, &tiny::lab_options(&out, missing)).unwrap_err();
     assert!(err.to_string().contains("no-such-run"), "{err}");
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -100,7 +100,11 @@ fn assert_opens(page: &Path) {
     let (check, console) = open_in_chromium(page);
     let want = format!("CNN-CHECK images={images} broken=0 errors=0");
     assert!(check.contains(&want), "{}: {check}", page.display());
-    assert!(console.is_empty(), "{}: console: {console:?}", page.display());
+    assert!(
+        console.is_empty(),
+        "{}: console: {console:?}",
+        page.display()
+    );
 }
 
 #[test]

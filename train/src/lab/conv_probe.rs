@@ -93,7 +93,13 @@ impl ConvWeights {
     }
 
     /// The layer applied to `x` `[n, c_in, h, w]` with `stride` and `padding`, on `device`.
-    pub fn forward(&self, x: Tensor<4>, stride: usize, padding: usize, device: &Device) -> Tensor<4> {
+    pub fn forward(
+        &self,
+        x: Tensor<4>,
+        stride: usize,
+        padding: usize,
+        device: &Device,
+    ) -> Tensor<4> {
         let weight = Tensor::from_data(TensorData::new(self.weight.clone(), self.shape), device);
         let bias = self
             .bias

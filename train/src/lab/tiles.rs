@@ -94,7 +94,10 @@ pub fn tile_grid(
     if let Some(odd) = tiles.iter().find(|t| t.shape[1..] != first.shape[1..]) {
         return Err(LabError::Plot {
             path: path.to_path_buf(),
-            problem: format!("tiles of mixed sizes: {:?} and {:?}", first.shape, odd.shape),
+            problem: format!(
+                "tiles of mixed sizes: {:?} and {:?}",
+                first.shape, odd.shape
+            ),
         });
     }
     let cols = cols.clamp(1, tiles.len());

@@ -84,9 +84,14 @@ fn measure(s: &Subject, first: &ConvWeights, start: &ConvWeights, report: &mut R
     ] {
         report.number(key, value);
     }
-    report.columns = ["filters", "mean |w|", "neighbour correlation", "orientation coherence"]
-        .map(String::from)
-        .to_vec();
+    report.columns = [
+        "filters",
+        "mean |w|",
+        "neighbour correlation",
+        "orientation coherence",
+    ]
+    .map(String::from)
+    .to_vec();
     let reference = if s.exact { "initial" } else { "fresh draw" };
     for (name, w, sm, co) in [
         ("trained", first, &smooth, &coherence),
@@ -100,8 +105,11 @@ fn measure(s: &Subject, first: &ConvWeights, start: &ConvWeights, report: &mut R
         ]);
     }
     let (model, dataset) = &s.what;
+    let diverged = s.diverged_at.map_or(String::new(), |i| {
+        format!(" (training diverged at iteration {i})")
+    });
     let mut lines = vec![format!(
-        "{model} reaches {} test accuracy on {} {dataset} test images, {:.1}× chance ({}).",
+        "{model} reaches {} test accuracy on {} {dataset} test images, {:.1}× chance ({}){diverged}.",
         pct(s.test_acc),
         s.test.len(),
         s.test_acc / chance,
@@ -179,7 +187,10 @@ fn draw_filters(
         "A fresh random draw of the same layer (the reference)"
     };
     tile_grid(&ctx.path("filters_initial.png"), &start.tiles(), 16, scale)?;
-    report.picture("filters_initial.png", format!("{which}, drawn the same way."));
+    report.picture(
+        "filters_initial.png",
+        format!("{which}, drawn the same way."),
+    );
     Ok(())
 }
 
@@ -232,7 +243,10 @@ fn feature_maps(
         .iter()
         .filter(|t| t.values.iter().all(|&v| v <= 0.0))
         .count();
-    report.number("maps/silent_fraction", silent as f64 / tiles.len().max(1) as f64);
+    report.number(
+        "maps/silent_fraction",
+        silent as f64 / tiles.len().max(1) as f64,
+    );
     let mut lines = vec![format!(
         "On the first test image (class {label}), {silent} of {} first-layer feature maps are zero everywhere after the ReLU; the others respond to parts of the image.",
         tiles.len()
@@ -272,7 +286,10 @@ fn feature_maps(
             .iter()
             .filter(|t| t.values.iter().all(|&v| v <= 0.0))
             .count();
-        report.number("maps2/silent_fraction", silent2 as f64 / tiles2.len().max(1) as f64);
+        report.number(
+            "maps2/silent_fraction",
+            silent2 as f64 / tiles2.len().max(1) as f64,
+        );
         lines.push(format!(
             "In the second layer, {silent2} of the {} maps drawn are zero everywhere.",
             tiles2.len()

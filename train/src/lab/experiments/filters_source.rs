@@ -9,6 +9,7 @@ use std::path::Path;
 use burn::data::dataset::Dataset;
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
+use model::init::InitScheme;
 use model::registry::{ModelArgs, config as registry_config};
 use model::{Network, NetworkConfig};
 
@@ -45,6 +46,8 @@ pub struct Subject {
     pub classes: usize,
     /// The model's and the dataset's names, for sentences.
     pub what: (String, String),
+    /// The iteration at which training diverged, if it did.
+    pub diverged_at: Option<usize>,
 }
 
 /// The forward pass of a network fed flat `[n, c·h·w]` images of `shape`.
@@ -62,15 +65,18 @@ fn cfg_err(e: impl std::fmt::Display) -> LabError {
 /// Trains `alexnet_small` on the lab's subset and keeps its initial convolutions.
 pub fn train_here(ctx: &Ctx, report: &mut Report) -> Result<Subject, LabError> {
     let data = ctx.load("mnist", ctx.size(6000, 600), ctx.size(2000, 300))?;
-    let epochs = ctx.epochs(2, 1);
-    let lr = 0.01;
+    let epochs = ctx.epochs(2, 2);
+    let (batch, lr) = (ctx.size(32, 16), 0.003);
     let shape = data.shape;
     let args = ModelArgs {
         num_classes: data.classes,
         in_channels: shape[0],
         input_size: shape[1],
     };
-    let config = registry_config(MODEL, args).map_err(cfg_err)?;
+    let config = match registry_config(MODEL, args).map_err(cfg_err)? {
+        NetworkConfig::AlexNet(c) => NetworkConfig::AlexNet(c.with_init(InitScheme::He)),
+        other => other,
+    };
     ctx.device.seed(ctx.opts.seed);
     let network = config.init(&ctx.device).map_err(cfg_err)?;
     let initial = conv_layers(&network)?;
@@ -78,17 +84,17 @@ pub fn train_here(ctx: &Ctx, report: &mut Report) -> Result<Subject, LabError> {
     report.setup(
         "network",
         format!(
-            "{MODEL} from the model registry ({} input channel(s), {} px, {} classes), Burn's default initialisation",
+            "{MODEL} from the model registry ({} input channel(s), {} px, {} classes), He initialisation (Burn's default, PyTorch's, shrinks the signal through its 8 layers so much that SGD barely starts)",
             shape[0], shape[1], data.classes
         ),
     );
     report.setup(
         "training",
-        format!("{epochs} epoch(s), batch 64, SGD momentum 0.9, lr {lr}"),
+        format!("{epochs} epoch(s), batch {batch}, SGD momentum 0.9, lr {lr}"),
     );
     let cfg = budget(
         epochs,
-        64,
+        batch,
         OptimizerConfig::momentum(0.9),
         lr,
         ctx.opts.seed,
@@ -117,6 +123,7 @@ pub fn train_here(ctx: &Ctx, report: &mut Report) -> Result<Subject, LabError> {
         test_acc,
         classes: data.classes,
         what: (MODEL.into(), data.name),
+        diverged_at: fitted.diverged_at,
     })
 }
 
@@ -152,7 +159,15 @@ pub fn from_run(ctx: &Ctx, dir: &Path, report: &mut Report) -> Result<Subject, L
     let (_, test_acc) = evaluate_with(&network, &forward, &test, usize::MAX, &device);
     ctx.device.seed(ctx.opts.seed);
     let initial = conv_layers(&config.init(&device).map_err(cfg_err)?)?;
-    report.setup("run", format!("{} ({}, {})", run.path().display(), saved.model, weights.display()));
+    report.setup(
+        "run",
+        format!(
+            "{} ({}, {})",
+            run.path().display(),
+            saved.model,
+            weights.display()
+        ),
+    );
     report.setup("data", format!("{dataset}: the first {n} test images"));
     report.setup(
         "reference",
@@ -168,5 +183,6 @@ pub fn from_run(ctx: &Ctx, dir: &Path, report: &mut Report) -> Result<Subject, L
         test_acc,
         classes: prep.classes.len().max(1),
         what: (saved.model, sets.name),
+        diverged_at: None,
     })
 }
