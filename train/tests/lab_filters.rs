@@ -4,22 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "common/runs.rs"]
+mod runs;
 #[path = "common/tiny_run.rs"]
 mod tiny;
 
 use train::lab::{ExperimentName, Report};
-
-/// Burn seeds a device's generator per process: the runs of this binary happen one at a time.
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cnn-filters-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 fn run_filters(out: &Path, run: Option<PathBuf>) -> Report {
     train::lab::run(ExperimentName::Filters, &tiny::lab_options(out, run)).unwrap()
@@ -44,8 +34,8 @@ fn grid(n: u32, cols: u32, side: u32, scale: u32, label: bool) -> [u32; 2] {
 
 #[test]
 fn alexnet_small_learns_first_layer_filters_that_leave_their_initialisation() {
-    let _guard = one_at_a_time();
-    let out = scratch("here");
+    let _guard = runs::one_at_a_time();
+    let out = runs::fresh_dir("here");
     let r = run_filters(&out, None);
     let dir = out.join("filters");
     assert_eq!(
@@ -102,8 +92,8 @@ fn alexnet_small_learns_first_layer_filters_that_leave_their_initialisation() {
 
 #[test]
 fn filters_reads_the_best_weights_of_a_trained_run() {
-    let _guard = one_at_a_time();
-    let out = scratch("run");
+    let _guard = runs::one_at_a_time();
+    let out = runs::fresh_dir("run");
     let run_dir = out.join("lenet-run");
     tiny::tiny_run(&run_dir);
     let r = run_filters(&out, Some(run_dir.clone()));

@@ -3,8 +3,8 @@
 //! images it drew; a segmentation run shows test images with their true and predicted masks; a
 //! report that cannot be written is a warning in `summary.json`, never a lost run.
 
-use std::path::PathBuf;
-
+#[path = "common/runs.rs"]
+mod runs;
 #[path = "common/seg_scenes.rs"]
 mod seg_scenes;
 #[path = "common/tiny_run.rs"]
@@ -13,21 +13,10 @@ mod tiny;
 use train::RunDir;
 use train::run_report::MISTAKES_SHOWN;
 
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cnn-report-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 #[test]
 fn a_run_writes_a_self_contained_report_of_its_mistakes() {
-    let _guard = one_at_a_time();
-    let root = scratch("ok");
+    let _guard = runs::one_at_a_time();
+    let root = runs::fresh_dir("ok");
     let dir = RunDir::new(root.join("run"));
     let summary = tiny::tiny_run(dir.path());
     let scores = summary.classification().expect("classification");
@@ -67,8 +56,8 @@ fn a_run_writes_a_self_contained_report_of_its_mistakes() {
 
 #[test]
 fn a_report_that_cannot_be_written_does_not_lose_the_run() {
-    let _guard = one_at_a_time();
-    let root = scratch("blocked");
+    let _guard = runs::one_at_a_time();
+    let root = runs::fresh_dir("blocked");
     let dir = RunDir::new(root.join("run"));
     // A folder where the page should go makes the atomic rename fail.
     std::fs::create_dir_all(dir.report_file()).unwrap();
@@ -90,8 +79,8 @@ fn a_report_that_cannot_be_written_does_not_lose_the_run() {
 
 #[test]
 fn a_segmentation_run_reports_images_with_true_and_predicted_masks() {
-    let _guard = one_at_a_time();
-    let root = scratch("seg");
+    let _guard = runs::one_at_a_time();
+    let root = runs::fresh_dir("seg");
     seg_scenes::write_folder(&root.join("data"));
     let dir = RunDir::new(root.join("run"));
     let opts = train::RunOptions {

@@ -21,16 +21,27 @@ use crate::lab::{Ctx, LabError, Report};
 /// Cosine similarity to the initial filter below which a filter counts as changed.
 pub const CHANGED_BELOW: f64 = 0.9;
 
+const CLAIM: &str = "A trained CNN's first layer learns smooth, oriented filters (edge and blob detectors) out of random noise.";
+
+const REFERENCES: [&str; 2] = [
+    "Krizhevsky, Sutskever & Hinton 2012, ImageNet classification with deep convolutional neural networks, NeurIPS (figure 3)",
+    "Zeiler & Fergus 2014, Visualizing and understanding convolutional networks, ECCV",
+];
+
+/// Maps of `tiles` that are zero everywhere, recorded as the fraction `key` of `report`.
+fn silent_maps(tiles: &[Tile], key: &str, report: &mut Report) -> usize {
+    let silent = tiles
+        .iter()
+        .filter(|t| t.values.iter().all(|&v| v <= 0.0))
+        .count();
+    report.number(key, silent as f64 / tiles.len().max(1) as f64);
+    silent
+}
+
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
-    let mut report = Report::new(
-        "filters",
-        "A trained CNN's first layer learns smooth, oriented filters (edge and blob detectors) out of random noise.",
-    );
-    report.references = vec![
-        "Krizhevsky, Sutskever & Hinton 2012, ImageNet classification with deep convolutional neural networks, NeurIPS (figure 3)".into(),
-        "Zeiler & Fergus 2014, Visualizing and understanding convolutional networks, ECCV".into(),
-    ];
+    let mut report = Report::new("filters", CLAIM);
+    report.references = REFERENCES.iter().map(|r| r.to_string()).collect();
     let subject = match &ctx.opts.run {
         Some(dir) => from_run(ctx, dir, &mut report)?,
         None => train_here(ctx, &mut report)?,
@@ -239,14 +250,7 @@ fn feature_maps(
     let input = Tile::new(s.test.x[..s.test.dim].to_vec(), [c, h, w]);
     let mut tiles = map_tiles(maps1.clone(), 64)?;
     let shown = tiles.len();
-    let silent = tiles
-        .iter()
-        .filter(|t| t.values.iter().all(|&v| v <= 0.0))
-        .count();
-    report.number(
-        "maps/silent_fraction",
-        silent as f64 / tiles.len().max(1) as f64,
-    );
+    let silent = silent_maps(&tiles, "maps/silent_fraction", report);
     let mut lines = vec![format!(
         "On the first test image (class {label}), {silent} of {} first-layer feature maps are zero everywhere after the ReLU; the others respond to parts of the image.",
         tiles.len()
@@ -282,14 +286,7 @@ fn feature_maps(
                 tiles2.len()
             ),
         );
-        let silent2 = tiles2
-            .iter()
-            .filter(|t| t.values.iter().all(|&v| v <= 0.0))
-            .count();
-        report.number(
-            "maps2/silent_fraction",
-            silent2 as f64 / tiles2.len().max(1) as f64,
-        );
+        let silent2 = silent_maps(&tiles2, "maps2/silent_fraction", report);
         lines.push(format!(
             "In the second layer, {silent2} of the {} maps drawn are zero everywhere.",
             tiles2.len()
