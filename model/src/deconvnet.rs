@@ -104,15 +104,12 @@ impl DeconvNetConfig {
 }
 
 impl SegForward for DeconvNet {
-    fn side_multiple(&self) -> usize {
-        32
+    fn halvings(&self) -> usize {
+        5
     }
 
     fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let stages = self.encoder.forward_traced(x, tr);
-        let Some(pool5) = stages.last().map(|s| s.pooled.clone()) else {
-            unreachable!("the encoder has five stages")
-        };
+        let (pool5, stages) = self.encoder.forward_traced(x, tr);
         let x = relu(tr.conv("fc6", &self.fc6, ops::conv2d(&self.fc6, pool5)));
         let x = relu(tr.conv("fc7", &self.fc7, ops::conv2d(&self.fc7, x)));
         let x = self.deconv_fc6.forward_traced(x, "deconv_fc6", tr);

@@ -126,13 +126,12 @@ impl Fcn {
 }
 
 impl SegForward for Fcn {
-    fn side_multiple(&self) -> usize {
-        32
+    fn halvings(&self) -> usize {
+        5
     }
 
     fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let stages = self.encoder.forward_traced(x, tr);
-        let pool5 = stages[4].pooled.clone();
+        let (pool5, stages) = self.encoder.forward_traced(x, tr);
         let x = tr.conv("fc6", &self.fc6, ops::conv2d(&self.fc6, pool5));
         let x = self.dropout.forward(relu(x));
         let x = tr.conv("fc7", &self.fc7, ops::conv2d(&self.fc7, x));

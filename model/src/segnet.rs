@@ -77,16 +77,12 @@ impl SegNetConfig {
 }
 
 impl SegForward for SegNet {
-    fn side_multiple(&self) -> usize {
-        1 << self.encoder.depth()
+    fn halvings(&self) -> usize {
+        self.encoder.depth()
     }
 
     fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
-        let stages = self.encoder.forward_traced(x, tr);
-        let x = match stages.last() {
-            Some(last) => last.pooled.clone(),
-            None => unreachable!("an encoder has at least one stage"),
-        };
+        let (x, stages) = self.encoder.forward_traced(x, tr);
         let x = unpool_decode(x, stages, &self.decoder, "decoder", tr, |u, x, name, tr| {
             u.forward_traced(x, name, tr)
         });
@@ -121,16 +117,14 @@ pub(crate) fn mirrored_decoder<U>(
 /// `<prefix><d>.<i>`) through `forward`. Shared with DeconvNet.
 pub(crate) fn unpool_decode<U>(
     mut x: Tensor<4>,
-    mut stages: Vec<StageOutput>,
+    stages: Vec<StageOutput>,
     decoder: &[Vec<U>],
     prefix: &str,
     tr: &mut Trace,
     forward: impl Fn(&U, Tensor<4>, &str, &mut Trace) -> Tensor<4>,
 ) -> Tensor<4> {
-    for (d, stage) in decoder.iter().enumerate() {
-        let Some(skip) = stages.pop() else {
-            unreachable!("one set of switches per stage")
-        };
+    // The decoder mirrors the encoder: one decoder stage per set of switches, deepest first.
+    for (d, (stage, skip)) in decoder.iter().zip(stages.into_iter().rev()).enumerate() {
         let unpooled = max_unpool2d(x, skip.switches, skip.size);
         x = tr.op(&format!("unpool{}", d + 1), "MaxUnpool2d", unpooled);
         for (i, u) in stage.iter().enumerate() {

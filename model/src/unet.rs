@@ -121,8 +121,8 @@ impl UNetConfig {
 }
 
 impl SegForward for UNet {
-    fn side_multiple(&self) -> usize {
-        1 << self.down.len()
+    fn halvings(&self) -> usize {
+        self.down.len()
     }
 
     fn padded_forward(&self, mut x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {
@@ -137,10 +137,13 @@ impl SegForward for UNet {
             );
         }
         x = tr.scope("bottleneck", |tr| self.bottleneck.forward_traced(x, tr));
-        for (l, (up, block)) in self.up.iter().zip(&self.up_conv).enumerate() {
-            let skip = skips
-                .pop()
-                .unwrap_or_else(|| unreachable!("one skip per level"));
+        // One up level per down level, deepest first.
+        let levels = self
+            .up
+            .iter()
+            .zip(&self.up_conv)
+            .zip(skips.into_iter().rev());
+        for (l, ((up, block), skip)) in levels.enumerate() {
             let upsampled = tr.module(
                 &format!("up{}", l + 1),
                 "ConvTranspose2d",

@@ -76,8 +76,13 @@ impl VggEncoder {
         self.stages.len()
     }
 
-    /// Run every stage; returns each stage's pooled output with its switches.
-    pub fn forward_traced(&self, mut x: Tensor<4>, tr: &mut Trace) -> Vec<StageOutput> {
+    /// Run every stage; returns the deepest maps (the input itself without stages) and each
+    /// stage's pooled output with its switches.
+    pub fn forward_traced(
+        &self,
+        mut x: Tensor<4>,
+        tr: &mut Trace,
+    ) -> (Tensor<4>, Vec<StageOutput>) {
         let mut out = Vec::with_capacity(self.stages.len());
         for (s, stage) in self.stages.iter().enumerate() {
             for (i, u) in stage.iter().enumerate() {
@@ -92,7 +97,7 @@ impl VggEncoder {
                 size: [h, w],
             });
         }
-        out
+        (x, out)
     }
 }
 
