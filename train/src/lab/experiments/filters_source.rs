@@ -13,14 +13,12 @@ use model::init::InitScheme;
 use model::registry::{ModelArgs, config as registry_config};
 use model::{Network, NetworkConfig};
 
-use super::common::{budget, training_curves};
+use super::common::{fit_net, momentum, training_curves};
 use crate::lab::conv_probe::{ConvWeights, conv_layers};
 use crate::lab::data::Split;
-use crate::lab::fit::{evaluate_with, fit_with};
+use crate::lab::fit::evaluate_with;
 use crate::lab::report::pct;
-use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
-use crate::optimizer::OptimizerConfig;
 use crate::run_dir::{CheckpointChoice, RunDir};
 
 /// The registry model trained when no `--run` is given.
@@ -77,9 +75,6 @@ pub fn train_here(ctx: &Ctx, report: &mut Report) -> Result<Subject, LabError> {
         NetworkConfig::AlexNet(c) => NetworkConfig::AlexNet(c.with_init(InitScheme::He)),
         other => other,
     };
-    ctx.device.seed(ctx.opts.seed);
-    let network = config.init(&ctx.device).map_err(cfg_err)?;
-    let initial = conv_layers(&network)?;
     report.setup("data", data.describe());
     report.setup(
         "network",
@@ -92,16 +87,15 @@ pub fn train_here(ctx: &Ctx, report: &mut Report) -> Result<Subject, LabError> {
         "training",
         format!("{epochs} epoch(s), batch {batch}, SGD momentum 0.9, lr {lr}"),
     );
-    let cfg = budget(
-        epochs,
-        batch,
-        OptimizerConfig::momentum(0.9),
-        lr,
-        ctx.opts.seed,
-    );
     let forward = flat_forward(shape);
-    let fitted = fit_with(network, &forward, &data, &cfg, &ctx.device)?;
-    write_variant(ctx, MODEL, &fitted)?;
+    let mut initial = Vec::new();
+    let build = |device: &Device| {
+        let network = config.init(device).map_err(cfg_err)?;
+        initial = conv_layers(&network)?;
+        Ok(network)
+    };
+    let cfg = momentum(ctx, epochs, batch, lr);
+    let fitted = fit_net(ctx, MODEL, build, &forward, &data, &cfg)?;
     training_curves(
         ctx,
         report,
