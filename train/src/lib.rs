@@ -6,7 +6,7 @@
 //! [`regularization`], atomic [`checkpoint`]s, resume, `metrics.csv`, `curves.png` and
 //! `summary.json`, through the run pipeline both tasks share ([`pipeline`]); flags meet the
 //! experiment file in one place ([`ExperimentConfig::apply`]) and the run folder is one type
-//! ([`RunDir`]). Segmentation runs do the same for the segmentation nets, with
+//! ([`RunDir`]); every run ends with a self-contained `report.html` ([`run_report`]). Segmentation runs do the same for the segmentation nets, with
 //! pixel-wise cross-entropy and mIoU. The experiment is one serialisable [`ExperimentConfig`].
 
 pub mod atomic;
@@ -24,6 +24,7 @@ pub mod lab;
 pub(crate) mod learning;
 pub mod load;
 pub mod metrics_csv;
+pub mod mistakes;
 pub mod optimizer;
 pub mod pipeline;
 pub mod plot;
@@ -33,6 +34,7 @@ pub mod renderer;
 pub mod resume_loader;
 pub mod run;
 pub mod run_dir;
+pub mod run_report;
 pub mod schedule;
 pub mod segmentation;
 pub mod setup;

@@ -1,6 +1,7 @@
 //! The run pipeline both tasks share: plan the folder and write `config.json`, seed the device,
 //! fit with Burn's learner (checkpoints, `metrics.csv`, the best epoch by a validation metric,
-//! optional early stopping on it), write `last.bpk`, `best.bpk`, `curves.png` and `summary.json`.
+//! optional early stopping on it), write `last.bpk`, `best.bpk`, `curves.png`, `summary.json` and
+//! `report.html`.
 //! The per-task part ([`crate::run`] for classification, [`crate::segmentation::run`]) brings the
 //! data, the model, its metrics, its test evaluation and its summary section.
 
@@ -27,8 +28,10 @@ use crate::error::TrainError;
 use crate::experiment::{ExperimentConfig, Task};
 use crate::learning::configure_training;
 use crate::metrics_csv::{EpochRow, MetricsTable};
+use crate::mistakes::Gallery;
 use crate::recorder::RecorderState;
 use crate::run_dir::{RunDir, RunOptions, RunPlan, plan_run};
+use crate::run_report::write_report;
 use crate::schedule::Scheduler;
 use crate::summary::{RunSummary, TaskScores};
 
@@ -264,8 +267,8 @@ impl RunStart {
         Ok((best_epoch, best_score))
     }
 
-    /// Draw the test split's `confusion.png` and write `summary.json` from the fitted run and
-    /// the task's test scores.
+    /// Draw the test split's `confusion.png` and write `report.html` and `summary.json` from the
+    /// fitted run and the task's test scores.
     pub fn conclude(
         &self,
         fitted: &Fitted,
@@ -289,7 +292,7 @@ impl RunStart {
         let epochs = train_rows.iter().map(|r| r.epoch).max().unwrap_or(0);
         let speed = train_rows.iter().map(|r| r.images_per_second).sum::<f64>()
             / train_rows.len().max(1) as f64;
-        let summary = RunSummary {
+        let mut summary = RunSummary {
             run_dir: self.dir.path().display().to_string(),
             model: self.config.model.clone(),
             dataset: test.dataset,
@@ -305,6 +308,8 @@ impl RunStart {
             scores: test.scores,
             warnings,
         };
+        let page = write_report(&self.dir, &self.config, &summary, &test.gallery);
+        draw(page, &mut summary.warnings);
         self.dir.save_json("summary.json", &summary)?;
         Ok(summary)
     }
@@ -328,6 +333,8 @@ pub(crate) struct TestOutcome {
     /// The headline score, for the confusion matrix's title.
     pub headline: String,
     pub scores: TaskScores,
+    /// What `report.html` shows of the test predictions.
+    pub gallery: Gallery,
 }
 
 /// The recorder's state, holding the rows of the epochs already done when resuming.

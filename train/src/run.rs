@@ -11,8 +11,10 @@ use crate::classifier::Classifier;
 use crate::error::TrainError;
 use crate::evaluate::{evaluate_with_confusion, top_k_for};
 use crate::learning::data_loaders;
+use crate::mistakes::{Gallery, most_wrong};
 use crate::pipeline::{RunStart, TestOutcome};
 use crate::run_dir::RunPlan;
+use crate::run_report::MISTAKES_SHOWN;
 use crate::setup::{load_data, prepare};
 use crate::summary::{ClassificationScores, RunSummary, TaskScores};
 
@@ -67,6 +69,14 @@ pub(crate) fn classify(plan: RunPlan) -> Result<RunSummary, TrainError> {
     let best = crate::load::load_network(&p.network, &run.dir.file("best.bpk"), &device)?;
     let batch = config.batch_size.max(256);
     let (test, matrix) = evaluate_with_confusion(&best, &*p.test, &batcher, batch, &device)?;
+    let shown = MISTAKES_SHOWN;
+    let gallery = match most_wrong(&best, &*p.test, &batcher, batch, &device, shown) {
+        Ok(items) => Gallery::Mistakes {
+            items,
+            classes: p.preprocessing.classes.clone(),
+        },
+        Err(e) => Gallery::Note(format!("not drawn: {e}")),
+    };
     let outcome = TestOutcome {
         dataset: p.dataset_name,
         classes: p.preprocessing.classes,
@@ -81,6 +91,7 @@ pub(crate) fn classify(plan: RunPlan) -> Result<RunSummary, TrainError> {
             top_k: k,
             test_top5: test.top5,
         }),
+        gallery,
     };
     run.conclude(&fitted, outcome, warnings)
 }

@@ -15,6 +15,9 @@
 //!   curves.png          loss, score and learning rate against the epoch
 //!   confusion.png       the test split's confusion matrix
 //!   summary.json        test scores of the best model, wall time, backend …
+//!   mistakes.png        the test images classified most confidently wrong
+//!   examples.png        segmentation: test images, true and predicted masks
+//!   report.html         one self-contained page of all of the above
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -90,6 +93,18 @@ impl RunDir {
     /// `confusion.png`.
     pub fn confusion_file(&self) -> PathBuf {
         self.file("confusion.png")
+    }
+    /// `mistakes.png`.
+    pub fn mistakes_file(&self) -> PathBuf {
+        self.file("mistakes.png")
+    }
+    /// `examples.png`.
+    pub fn examples_file(&self) -> PathBuf {
+        self.file("examples.png")
+    }
+    /// `report.html`.
+    pub fn report_file(&self) -> PathBuf {
+        self.file("report.html")
     }
     /// `checkpoint/`.
     pub fn checkpoint_dir(&self) -> PathBuf {

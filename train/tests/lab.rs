@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use model::backend::BackendKind;
+#[path = "common/tiny_run.rs"]
+mod tiny;
+
 use train::lab::{ExperimentName, LabError, LabOptions, Report};
 
 /// Burn seeds a device's generator per process: the experiments of this binary run one at a time.
@@ -19,15 +21,7 @@ fn out_dir(tag: &str) -> PathBuf {
 }
 
 fn options(tag: &str) -> LabOptions {
-    LabOptions {
-        dataset: None,
-        epochs: None,
-        seed: 42,
-        backend: BackendKind::Flex,
-        quick: true,
-        out: out_dir(tag),
-        cache: data::default_cache_dir(),
-    }
+    tiny::lab_options(&out_dir(tag), None)
 }
 
 fn run(name: &str) -> (Report, PathBuf) {

@@ -14,7 +14,7 @@ use train::lab::{ExperimentName, LabOptions};
 #[derive(clap::Args, Debug)]
 pub struct ExperimentArgs {
     /// The experiment (init, activations, batch-norm, dropout, regularization, lr-schedules,
-    /// learning-rate, optimizers, …) or `all`.
+    /// learning-rate, optimizers, filters, …) or `all`.
     name: String,
     /// Dataset (mnist, fashion-mnist, mnist:DIR, …); default: the experiment's own.
     #[arg(long)]
@@ -34,6 +34,10 @@ pub struct ExperimentArgs {
     /// Folder receiving NAME/ (default runs/experiments).
     #[arg(long, default_value = "runs/experiments")]
     out: PathBuf,
+    /// `filters` only: study this trained run folder (its best.bpk) instead of training
+    /// alexnet_small.
+    #[arg(long)]
+    run: Option<PathBuf>,
 }
 
 pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
@@ -46,6 +50,7 @@ pub fn run(args: ExperimentArgs) -> anyhow::Result<()> {
         quick: args.quick,
         out: args.out,
         cache: data::default_cache_dir(),
+        run: args.run,
     };
     if args.name == "all" {
         let (index, outcomes) = train::lab::run_all(&opts)?;

@@ -16,10 +16,12 @@
 //! 2013), `batch-norm` (Ioffe & Szegedy 2015), `dropout` (Srivastava et al. 2014),
 //! `regularization` (Tibshirani 1996, Krogh & Hertz 1992, Zou & Hastie 2005), `lr-schedules`,
 //! `learning-rate`, `optimizers` (Polyak 1964, Nesterov 1983, Duchi et al. 2011, Hinton's
-//! RMSProp, Kingma & Ba 2015, Loshchilov & Hutter 2019). The others the issue lists are known
-//! names that are refused with [`LabError::NotImplemented`].
+//! RMSProp, Kingma & Ba 2015, Loshchilov & Hutter 2019), `filters` (Krizhevsky et al. 2012;
+//! Zeiler & Fergus 2014) and the others the issue lists; a name without an implementation is
+//! refused with [`LabError::NotImplemented`].
 
 pub mod cnn;
+pub mod conv_probe;
 pub mod data;
 pub mod error;
 pub mod experiments;
@@ -30,6 +32,7 @@ pub mod plots;
 pub mod probe;
 pub mod report;
 pub mod table;
+pub mod tiles;
 pub mod variants;
 
 use std::path::{Path, PathBuf};
@@ -161,6 +164,8 @@ pub struct LabOptions {
     pub out: PathBuf,
     /// The data cache folder.
     pub cache: PathBuf,
+    /// A trained run folder to study instead of training (`filters` only; the others ignore it).
+    pub run: Option<PathBuf>,
 }
 
 /// What an experiment runs with: its options, its folder and the training device.

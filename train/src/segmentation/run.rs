@@ -11,6 +11,7 @@ use data::{SegItem, SegmentationBatcher};
 use crate::error::TrainError;
 use crate::experiment::ClassWeights;
 use crate::learning::data_loaders;
+use crate::mistakes::{Gallery, seg_triplets};
 use crate::pipeline::{RunStart, TestOutcome};
 use crate::run_dir::RunPlan;
 use crate::segmentation::evaluate::{evaluate_segmentation, load_segmenter};
@@ -61,6 +62,10 @@ pub(crate) fn segment(plan: RunPlan) -> Result<RunSummary, TrainError> {
     let best = load_segmenter(&p.network, &best_file, class_weights, &device)?;
     let batch = config.batch_size.max(64);
     let test = evaluate_segmentation(&best, &*p.test, &batcher, n, batch, &device)?;
+    let gallery = match seg_triplets(&best, &*p.test, &batcher, n, 4, &device) {
+        Ok(tiles) => Gallery::Triplets(tiles),
+        Err(e) => Gallery::Note(format!("not drawn: {e}")),
+    };
     let classes = p.preprocessing.classes;
     let outcome = TestOutcome {
         dataset: p.dataset_name,
@@ -77,6 +82,7 @@ pub(crate) fn segment(plan: RunPlan) -> Result<RunSummary, TrainError> {
             test_iou: classes.into_iter().zip(test.iou.iter().copied()).collect(),
         }),
         matrix: test.matrix,
+        gallery,
     };
     run.conclude(&fitted, outcome, warnings)
 }

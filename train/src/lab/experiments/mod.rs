@@ -7,6 +7,8 @@ pub mod batch_norm;
 pub mod batch_size;
 pub mod common;
 pub mod dropout;
+pub mod filters;
+pub mod filters_source;
 pub mod init;
 pub mod layers;
 pub mod learning_rate;
@@ -38,6 +40,6 @@ pub fn runner(name: ExperimentName) -> Option<Runner> {
         ExperimentName::Augmentation => Some(augmentation::run),
         ExperimentName::Layers => Some(layers::run),
         ExperimentName::Preprocessing => Some(preprocessing::run),
-        _ => None,
+        ExperimentName::Filters => Some(filters::run),
     }
 }
