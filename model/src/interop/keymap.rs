@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-
 use crate::interop::error::InteropError;
 use crate::interop::module_path::{ModulePath, for_each_float};
 use crate::interop::names::torch_key;
