@@ -96,15 +96,9 @@ pub fn load_cifar10(dir: &Path) -> Result<(ImageDataset, ImageDataset, Vec<Strin
         return Err(DataError::invalid(dir, "no test_batch.bin"));
     }
     let meta = dir.join("batches.meta.txt");
-    let classes: Vec<String> = match std::fs::read_to_string(&meta) {
-        Ok(text) => text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect(),
-        Err(_) => CIFAR10_CLASSES.iter().map(|s| s.to_string()).collect(),
-    };
+    // Without a readable meta file, CIFAR-10's own names.
+    let classes = crate::names::read_names(&meta)
+        .unwrap_or_else(|_| CIFAR10_CLASSES.iter().map(|s| s.to_string()).collect());
     if classes.is_empty() || classes.len() > 256 {
         return Err(DataError::invalid(
             &meta,

@@ -51,6 +51,7 @@ pub mod item;
 pub mod mask_png;
 pub mod memory;
 pub mod mnist;
+pub mod names;
 pub mod package;
 pub mod preprocess;
 pub mod rng;

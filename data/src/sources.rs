@@ -146,13 +146,7 @@ pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<Segmentatio
         }
         DatasetSpec::SegFolder(dir) => {
             let list = dir.join("classes.txt");
-            let text = std::fs::read_to_string(&list).map_err(DataError::io(&list))?;
-            let classes: Vec<String> = text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(String::from)
-                .collect();
+            let classes = crate::names::read_names(&list)?;
             if classes.is_empty() {
                 return Err(DataError::invalid(&list, "no class names"));
             }

@@ -304,12 +304,7 @@ pub fn load_user_idx(dir: &Path) -> Result<(IdxSplits, Vec<String>)> {
 fn class_names(dir: &Path, files: &[PathBuf; 4], train: &[u8], test: &[u8]) -> Result<Vec<String>> {
     let list = dir.join("classes.txt");
     let names: Vec<String> = if list.is_file() {
-        let text = std::fs::read_to_string(&list).map_err(DataError::io(&list))?;
-        text.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(String::from)
-            .collect()
+        crate::names::read_names(&list)?
     } else {
         let max = train.iter().chain(test).copied().max().unwrap_or(0);
         (0..=max).map(|c| c.to_string()).collect()

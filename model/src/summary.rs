@@ -9,7 +9,7 @@ use burn::tensor::{Device, Tensor};
 use serde::Serialize;
 
 use crate::error::ModelError;
-use crate::interop::module_path::ModulePath;
+use crate::interop::module_path::for_each_float;
 use crate::network::NetworkConfig;
 use crate::params::trainable_params;
 use crate::segmentation::SegNetworkConfig;
@@ -79,11 +79,16 @@ fn trace_one<M: Module>(
     let [c, h, w] = input;
     let mut trace = Trace::on();
     let output_shape = forward(network, Tensor::zeros([1, c, h, w], device), &mut trace);
-    let mut paths = ModulePaths::default();
-    network.visit(&mut paths);
+    // Parameter id → the path of the module that owns it (its path without the parameter's name).
+    let mut owner = HashMap::new();
+    for_each_float(network, |at, id, _| {
+        let names = at.names();
+        let module = names[..names.len().saturating_sub(1)].join(".");
+        owner.entry(id).or_insert(module);
+    });
     let mut summary = assemble(input, output_shape, trace, trainable_params(network));
     for row in &mut summary.layers {
-        row.module = row.param.and_then(|id| paths.owner.get(&id).cloned());
+        row.module = row.param.and_then(|id| owner.get(&id).cloned());
     }
     summary
 }
@@ -125,28 +130,4 @@ pub fn first_param<M: Module>(module: &M) -> Option<ParamId> {
     let mut first = First(None);
     module.visit(&mut first);
     first.0
-}
-
-/// Parameter id → the path of the module that owns it (enum variants left out, as in the records).
-#[derive(Default)]
-struct ModulePaths {
-    at: ModulePath,
-    owner: HashMap<ParamId, String>,
-}
-
-impl ModuleVisitor for ModulePaths {
-    fn enter_module(&mut self, name: &str, container_type: &str) {
-        self.at.enter(name, container_type);
-    }
-
-    fn exit_module(&mut self, _name: &str, container_type: &str) {
-        self.at.exit(container_type);
-    }
-
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        // The path ends with the parameter's own name (`weight`); its module is what precedes it.
-        let names = self.at.names();
-        let module = names[..names.len().saturating_sub(1)].join(".");
-        self.owner.entry(param.id).or_insert(module);
-    }
 }

@@ -33,6 +33,19 @@ impl AtomicCheckpointer {
     }
 }
 
+/// `record` encoded as a checkpoint file's bytes, or an error naming `path`, the file they are for.
+pub fn checkpoint_bytes<R: Checkpoint>(
+    record: R,
+    path: &Path,
+) -> Result<burn::tensor::Bytes, TrainError> {
+    record
+        .checkpoint_into_bytes()
+        .map_err(|e| TrainError::Checkpoint {
+            path: path.to_path_buf(),
+            problem: e.to_string(),
+        })
+}
+
 /// Path of the checkpoint `name` of `epoch` in `dir`.
 pub fn checkpoint_path(dir: &Path, name: &str, epoch: usize) -> PathBuf {
     dir.join(format!("{name}-{epoch}.bpk"))

@@ -7,12 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use burn::module::Module;
-use burn::train::checkpoint::Checkpoint;
 use data::{DatasetSpec, Preprocessing};
 use model::{Network, NetworkConfig};
 use serde::Serialize;
 
 use crate::atomic::write_atomic;
+use crate::checkpoint::checkpoint_bytes;
 use crate::classifier::Classifier;
 use crate::error::TrainError;
 use crate::experiment::ExperimentConfig;
@@ -86,13 +86,7 @@ fn fill(run: &ImportedRun, dir: &Path) -> Result<(), TrainError> {
     run_dir.save_json("import.json", &run.record)?;
     let classifier = Classifier::new(run.network.clone(), Regularization::none(), 0.0);
     let best = run_dir.file("best.bpk");
-    let bytes = classifier
-        .into_record()
-        .checkpoint_into_bytes()
-        .map_err(|e| TrainError::Checkpoint {
-            path: best.clone(),
-            problem: e.to_string(),
-        })?;
+    let bytes = checkpoint_bytes(classifier.into_record(), &best)?;
     write_atomic(&best, &bytes)?;
     write_atomic(&run_dir.file("last.bpk"), &bytes)
 }

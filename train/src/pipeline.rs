@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use burn::module::Module;
-use burn::train::checkpoint::{Checkpoint, MetricCheckpointingStrategy};
+use burn::train::checkpoint::MetricCheckpointingStrategy;
 use burn::train::metric::Metric;
 use burn::train::metric::store::{Aggregate, Direction, Split};
 use burn::train::{
@@ -21,6 +21,7 @@ use data::Preprocessing;
 use serde::Serialize;
 
 use crate::atomic::write_atomic;
+use crate::checkpoint::checkpoint_bytes;
 use crate::confusion::ConfusionMatrix;
 use crate::confusion_plot::plot_confusion;
 use crate::curves::plot_curves;
@@ -227,14 +228,7 @@ impl RunStart {
         // sync, one update behind when training stopped before a validation pass (an
         // interruption); `valid()` folds the pending update into the shared state first.
         drop(model.valid());
-        let bytes =
-            model
-                .into_record()
-                .checkpoint_into_bytes()
-                .map_err(|e| TrainError::Checkpoint {
-                    path: last.clone(),
-                    problem: e.to_string(),
-                })?;
+        let bytes = checkpoint_bytes(model.into_record(), &last)?;
         write_atomic(&last, &bytes)?;
         if let Some(interruption) = interrupted {
             return Err(TrainError::Stopped(format!(

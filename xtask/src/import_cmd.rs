@@ -124,14 +124,8 @@ fn class_names(path: Option<&PathBuf>, classes: usize) -> anyhow::Result<Vec<Str
     let Some(path) = path else {
         return Ok((0..classes).map(|c| c.to_string()).collect());
     };
-    let text = std::fs::read_to_string(path)
+    let names = data::names::read_names(path)
         .with_context(|| format!("cannot read the class names in {}", path.display()))?;
-    let names: Vec<String> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
     if names.len() != classes {
         anyhow::bail!(
             "{}: {} class names, but the weights' classifier has {classes} outputs",

@@ -3,11 +3,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use burn::module::{Module, ModuleVisitor, Param};
-use burn::tensor::Tensor;
-
 use crate::interop::error::InteropError;
-use crate::interop::module_path::ModulePath;
+use crate::interop::module_path::{ModulePath, for_each_float};
 use crate::interop::names::torch_key;
 use crate::network::{Network, NetworkConfig};
 
@@ -43,10 +40,9 @@ impl KeyMap {
         config: &NetworkConfig,
         network: &Network,
     ) -> Result<Self, InteropError> {
-        let mut shapes = Shapes::default();
-        network.visit(&mut shapes);
-        let entries = shapes
-            .found
+        let mut found = Vec::new();
+        for_each_float(network, |at, _, shape| found.push(torch_layout(at, shape)));
+        let entries = found
             .into_iter()
             .map(|(path, shape)| {
                 let key = torch_key(config, &path).ok_or_else(|| InteropError::Unmapped {
@@ -169,39 +165,21 @@ impl Comparison {
     }
 }
 
-/// Every float tensor's path and PyTorch-layout shape, named as burn-store's PyTorch adapters name
-/// them (batch norm `gamma`/`beta` → `weight`/`bias`; linear weights `[out, in]`), read from the
-/// parameters' declared shapes.
-#[derive(Default)]
-struct Shapes {
-    at: ModulePath,
-    found: Vec<(String, Vec<usize>)>,
-}
-
-impl ModuleVisitor for Shapes {
-    fn enter_module(&mut self, name: &str, container_type: &str) {
-        self.at.enter(name, container_type);
-    }
-
-    fn exit_module(&mut self, _name: &str, container_type: &str) {
-        self.at.exit(container_type);
-    }
-
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let mut shape = param.lazy_shape().to_vec();
-        let mut path = self.at.names().to_vec();
-        let module = self.at.module_type();
-        let last = path.last().map(String::as_str);
-        match (module, last) {
-            (Some("Struct:Linear"), Some("weight")) if shape.len() == 2 => shape.reverse(),
-            (Some("Struct:BatchNorm"), Some(name @ ("gamma" | "beta"))) => {
-                let renamed = if name == "gamma" { "weight" } else { "bias" };
-                if let Some(p) = path.last_mut() {
-                    *p = renamed.to_string();
-                }
+/// A float tensor's path and PyTorch-layout shape, named as burn-store's PyTorch adapters name
+/// them (batch norm `gamma`/`beta` → `weight`/`bias`; linear weights `[out, in]`), from the
+/// parameter's declared shape.
+fn torch_layout(at: &ModulePath, mut shape: Vec<usize>) -> (String, Vec<usize>) {
+    let mut path = at.names().to_vec();
+    let last = path.last().map(String::as_str);
+    match (at.module_type(), last) {
+        (Some("Struct:Linear"), Some("weight")) if shape.len() == 2 => shape.reverse(),
+        (Some("Struct:BatchNorm"), Some(name @ ("gamma" | "beta"))) => {
+            let renamed = if name == "gamma" { "weight" } else { "bias" };
+            if let Some(p) = path.last_mut() {
+                *p = renamed.to_string();
             }
-            _ => {}
         }
-        self.found.push((path.join("."), shape));
+        _ => {}
     }
+    (path.join("."), shape)
 }
