@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::atomic::write_atomic;
 use crate::error::TrainError;
 use crate::experiment::ExperimentConfig;
-use crate::lab::html::{embedded_png, escape, page_start, table};
+use crate::lab::html::{escape, figure as embedded_figure, page_start, table};
 use crate::lab::tiles::{Tile, tile_grid};
 use crate::mistakes::{Gallery, Mistake};
 use crate::run_dir::RunDir;
@@ -33,11 +33,8 @@ fn short(name: &str, n: usize) -> String {
 
 /// `<figure>` with the PNG at `path`, or a sentence saying it was not drawn.
 fn figure(path: &Path, caption: &str) -> String {
-    match embedded_png(path, caption) {
-        Ok(img) => format!(
-            "<figure>{img}<figcaption>{}</figcaption></figure>\n",
-            escape(caption)
-        ),
+    match embedded_figure(path, caption) {
+        Ok(figure) => figure,
         Err(_) => format!(
             "<p>{}: not drawn (see the warnings).</p>\n",
             escape(caption)

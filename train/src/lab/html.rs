@@ -79,6 +79,15 @@ pub fn embedded_png(path: &Path, alt: &str) -> Result<String, LabError> {
     ))
 }
 
+/// A `<figure>` with the PNG at `path` embedded and `caption` under it.
+pub fn figure(path: &Path, caption: &str) -> Result<String, LabError> {
+    Ok(format!(
+        "<figure>{}<figcaption>{}</figcaption></figure>\n",
+        embedded_png(path, caption)?,
+        escape(caption)
+    ))
+}
+
 /// The page of one experiment; pictures are read from `dir`.
 pub fn experiment_page(report: &Report, dir: &Path) -> Result<String, LabError> {
     let mut out = page_start(&format!("Experiment: {}", report.name));
@@ -104,12 +113,7 @@ pub fn experiment_page(report: &Report, dir: &Path) -> Result<String, LabError> 
     out.push_str("<h2>Results</h2>\n");
     out.push_str(&table(&report.columns, &report.rows));
     for p in &report.pictures {
-        out.push_str("<figure>");
-        out.push_str(&embedded_png(&dir.join(&p.file), &p.caption)?);
-        out.push_str(&format!(
-            "<figcaption>{}</figcaption></figure>\n",
-            escape(&p.caption)
-        ));
+        out.push_str(&figure(&dir.join(&p.file), &p.caption)?);
     }
     if !report.references.is_empty() {
         out.push_str("<h2>References</h2>\n<ul>\n");
