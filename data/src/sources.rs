@@ -73,6 +73,17 @@ fn idx_parts(s: crate::idx_folder::IdxSplits, classes: &[&str]) -> Parts {
 /// [`crate::mnist::ensure_mnist`] or [`crate::fashion::ensure_fashion_mnist`], as `cargo xtask data`
 /// does).
 pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<ClassificationData> {
+    load_classification_with(spec, cache, false)
+}
+
+/// [`load_classification`], where an image folder with bad files (that do not decode) is, with
+/// `skip_bad`, used without them (each named on stderr before the run starts), and without it an
+/// error listing every one.
+pub fn load_classification_with(
+    spec: &DatasetSpec,
+    cache: &Path,
+    skip_bad: bool,
+) -> Result<ClassificationData> {
     let (train, test, classes, shape): Parts = match spec {
         DatasetSpec::Mnist(dir) => {
             let s = match dir {
@@ -102,10 +113,11 @@ pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<Classific
                 dir.join("val")
             };
             let test = ImageFolder::with_classes(&test_dir, train.classes().to_vec())?;
-            // Decode every file once now: a broken one stops the run before it starts, not at
-            // item 35 of epoch 1 or in the test evaluation.
-            train.check_all()?;
-            test.check_all()?;
+            // Decode every file once now: a broken one stops the run before it starts (or is
+            // skipped, with --skip-bad), not at item 35 of epoch 1 or in the test evaluation.
+            let (train, test) = both(train.checked(skip_bad), test.checked(skip_bad))?;
+            let train = skipping(train, &dir.join("train"));
+            let test = skipping(test, &test_dir);
             let classes = train.classes().to_vec();
             (Arc::new(train), Arc::new(test), classes, None)
         }
@@ -126,6 +138,16 @@ pub fn load_classification(spec: &DatasetSpec, cache: &Path) -> Result<Classific
 
 /// Loads a segmentation dataset (`digits-seg` derives from MNIST, fetched into `cache` when missing).
 pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<SegmentationData> {
+    load_segmentation_with(spec, cache, false)
+}
+
+/// [`load_segmentation`], where a segmentation folder's bad pairs are, with `skip_bad`, left out
+/// (each named on stderr first), and without it an error listing every one.
+pub fn load_segmentation_with(
+    spec: &DatasetSpec,
+    cache: &Path,
+    skip_bad: bool,
+) -> Result<SegmentationData> {
     match spec {
         DatasetSpec::DigitsSeg { seed } => {
             let s = ensure_mnist(cache)?;
@@ -156,11 +178,15 @@ pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<Segmentatio
             if classes.is_empty() {
                 return Err(DataError::invalid(&list, "no class names"));
             }
-            let train = SegFolder::new(&dir.join("train"), classes.len())?;
-            let test = SegFolder::new(&dir.join("test"), classes.len())?;
             // Every image and mask decoded and checked once, before the run starts.
-            train.check_all()?;
-            test.check_all()?;
+            let (train, test) = (dir.join("train"), dir.join("test"));
+            let n = classes.len();
+            let (checked_train, checked_test) = both(
+                SegFolder::checked(&train, n, skip_bad),
+                SegFolder::checked(&test, n, skip_bad),
+            )?;
+            let train = skipping(checked_train, &train);
+            let test = skipping(checked_test, &test);
             Ok(SegmentationData {
                 name: spec.name().to_string(),
                 train: Arc::new(train),
@@ -171,5 +197,27 @@ pub fn load_segmentation(spec: &DatasetSpec, cache: &Path) -> Result<Segmentatio
         _ => Err(DataError::Config(format!(
             "{spec} is a classification dataset"
         ))),
+    }
+}
+
+/// The folder of a check, after naming on stderr every bad file it skipped (`--skip-bad`).
+fn skipping<T>((folder, skipped): (T, Vec<DataError>), root: &Path) -> T {
+    if !skipped.is_empty() {
+        eprintln!(
+            "--skip-bad: skipping {} bad file(s) of {}:\n  {}",
+            skipped.len(),
+            root.display(),
+            crate::folder::list(&skipped)
+        );
+    }
+    folder
+}
+
+/// Both splits' checks, or the errors of both (each split's bad files listed in one message).
+fn both<A, B>(train: Result<A>, test: Result<B>) -> Result<(A, B)> {
+    match (train, test) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(a), Err(b)) => Err(DataError::Config(format!("{a}\n{b}"))),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     }
 }

@@ -18,6 +18,7 @@ pub mod curves;
 pub mod error;
 pub mod evaluate;
 pub mod experiment;
+pub mod interrupt;
 pub mod lab;
 pub(crate) mod learning;
 pub mod load;

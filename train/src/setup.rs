@@ -8,7 +8,7 @@ use burn::data::dataset::Dataset;
 use data::augment::{Augment, Augmented};
 use data::{
     AugmentConfig, ClassificationData, ImageItem, InputSpec, Normalize, Preprocessing,
-    WhiteningKind, load_classification,
+    WhiteningKind, load_classification_with,
 };
 use model::NetworkConfig;
 use model::registry::{self, ModelArgs};
@@ -63,7 +63,11 @@ impl<N, I: Augment + Send + Sync> Prepared<N, I> {
 
 /// Load the data of `config` (fetching it if needed).
 pub fn load_data(config: &ExperimentConfig) -> Result<ClassificationData, TrainError> {
-    Ok(load_classification(&config.dataset, &config.data_cache())?)
+    Ok(load_classification_with(
+        &config.dataset,
+        &config.data_cache(),
+        config.skip_bad,
+    )?)
 }
 
 /// The network config for `config` on data with `classes` classes of native shape `native`.

@@ -8,6 +8,7 @@ mod data_cmd;
 mod evaluate_cmd;
 mod experiment_cmd;
 mod export_samples;
+mod fuzz_cmd;
 mod lr_schedule;
 mod models;
 mod summary;
@@ -51,6 +52,8 @@ enum Command {
     Experiment(experiment_cmd::ExperimentArgs),
     /// Training or inference throughput (images/s) per model and backend.
     Bench(bench::BenchArgs),
+    /// Run the libFuzzer targets (fuzz/run.sh; nightly and cargo-fuzz needed).
+    Fuzz(fuzz_cmd::FuzzArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -65,5 +68,6 @@ fn main() -> anyhow::Result<()> {
         Command::ExportSamples(args) => export_samples::run(args),
         Command::Experiment(args) => experiment_cmd::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Fuzz(args) => fuzz_cmd::run(args),
     }
 }

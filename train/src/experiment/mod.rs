@@ -81,6 +81,10 @@ pub struct ExperimentConfig {
     /// Stop when the validation metric (accuracy, or mIoU) has not improved for this many epochs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub early_stop: Option<usize>,
+    /// Image folders (`folder:DIR`, segmentation folders): leave out the files that do not decode
+    /// or check, each named before the run starts, instead of stopping (`--skip-bad`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skip_bad: bool,
 }
 
 impl Default for ExperimentConfig {
@@ -113,6 +117,7 @@ impl Default for ExperimentConfig {
             num_workers: 1,
             data_dir: None,
             early_stop: None,
+            skip_bad: false,
         }
     }
 }

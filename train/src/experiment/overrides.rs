@@ -110,6 +110,10 @@ pub struct Overrides {
     /// Stop after PATIENCE epochs without a better validation accuracy (segmentation: mIoU).
     #[arg(long, value_name = "PATIENCE")]
     pub early_stop: Option<usize>,
+    /// Image folders: skip the files that do not decode or check (all listed at the start) and
+    /// train on the rest, instead of stopping with the list.
+    #[arg(long)]
+    pub skip_bad: bool,
 }
 
 fn config_error(message: String) -> TrainError {
@@ -217,6 +221,7 @@ impl ExperimentConfig {
         set(&mut self.num_workers, o.num_workers);
         set(&mut self.backend, o.backend);
         self.early_stop = o.early_stop.or(self.early_stop);
+        self.skip_bad |= o.skip_bad;
         self.normalize();
         self.validate()
     }

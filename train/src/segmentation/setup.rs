@@ -6,7 +6,8 @@ use std::path::Path;
 
 use burn::data::dataset::{Dataset, DatasetError};
 use data::{
-    ImageItem, InputSpec, Normalize, Preprocessing, SegItem, SegmentationData, load_segmentation,
+    ImageItem, InputSpec, Normalize, Preprocessing, SegItem, SegmentationData,
+    load_segmentation_with,
 };
 use model::segmentation::{SegNetworkConfig, segmentation_config};
 
@@ -25,7 +26,11 @@ pub type PreparedSeg = Prepared<SegNetworkConfig, SegItem>;
 
 /// Load the data of `config` (fetching or generating it if needed).
 pub fn load_seg_data(config: &ExperimentConfig) -> Result<SegmentationData, TrainError> {
-    Ok(load_segmentation(&config.dataset, &config.data_cache())?)
+    Ok(load_segmentation_with(
+        &config.dataset,
+        &config.data_cache(),
+        config.skip_bad,
+    )?)
 }
 
 /// The network of `config` for `classes` classes and `channels` input channels at `input_size`:
