@@ -1,4 +1,4 @@
-//! A full disk: a real `xtask train` child (LeNet-5 on the crash tests' IDX set) writes its run
+//! A full disk: a real `xtask train` child (ResNet-20, batch norm, on the crash tests' IDX set) writes its run
 //! folder on a tmpfs too small for a second epoch's checkpoint. The run must fail with a message
 //! naming the file it could not write and "No space left on device", without a panic, and keep
 //! the checkpoint of the last complete epoch loadable; once there is room (the tmpfs remounted
@@ -63,7 +63,7 @@ fn a_full_disk_fails_naming_the_file_and_keeps_the_last_checkpoint() {
     let root = tmp.path();
     std::fs::create_dir_all(root.join("data")).expect("mkdir");
     write_idx(&root.join("data"));
-    let config = write_config(root, "lenet5");
+    let config = write_config(root, "resnet20");
     let config = config.to_str().expect("utf-8 path");
     let (want, want_scores) = reference(root, config);
     // Room for epoch 1's checkpoint, the small files and half of another checkpoint.
@@ -88,11 +88,15 @@ fn a_full_disk_fails_naming_the_file_and_keeps_the_last_checkpoint() {
     );
     let line = stderr
         .lines()
+        .rev()
         .find(|l| l.contains("No space left"))
         .unwrap_or_default()
         .trim()
         .to_string();
 
+    if std::env::var_os("FULL_DISK_PRINT").is_some() {
+        println!("{stderr}");
+    }
     let dir = train::RunDir::open(&run).expect("run folder kept");
     let kept = dir.complete_epochs();
     let last = *kept.last().expect("a complete checkpoint kept");

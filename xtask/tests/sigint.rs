@@ -1,4 +1,4 @@
-//! Ctrl-C: a real `xtask train` child (LeNet-5 on the crash tests' IDX set) gets SIGINT in the
+//! Ctrl-C: a real `xtask train` child (ResNet-20, batch norm, on the crash tests' IDX set) gets SIGINT in the
 //! middle of epoch 2. It must stop by itself within seconds, exit non-zero (the run is not
 //! finished) with a message saying how to resume, leave the checkpoint of epoch 1 complete and no
 //! temporary file; `--resume` then ends with every epoch once in `metrics.csv` and the same
@@ -21,7 +21,7 @@ fn ctrl_c_stops_after_a_consistent_checkpoint_and_resume_finishes_the_same_run()
     let root = tmp.path();
     std::fs::create_dir_all(root.join("data")).expect("mkdir");
     write_idx(&root.join("data"));
-    let config = write_config(root, "lenet5");
+    let config = write_config(root, "resnet20");
     let config = config.to_str().expect("utf-8 path");
     let (want, want_scores) = reference(root, config);
 
