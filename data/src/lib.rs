@@ -72,8 +72,7 @@ pub use item::{IGNORE_ID, ImageItem, Pixels, SegItem};
 pub use memory::ImageDataset;
 pub use preprocess::{Normalize, Preprocessing};
 pub use sources::{
-    ClassificationData, SegmentationData, load_classification, load_classification_with,
-    load_segmentation, load_segmentation_with,
+    ClassificationData, Loader, SegmentationData, load_classification, load_segmentation,
 };
 pub use spec::DatasetSpec;
 pub use stats::ChannelStats;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use burn::data::dataset::Dataset;
 use data::augment::{Augment, Augmented};
 use data::{
-    AugmentConfig, ClassificationData, ImageItem, InputSpec, Normalize, Preprocessing,
-    WhiteningKind, load_classification_with,
+    AugmentConfig, ClassificationData, ImageItem, InputSpec, Loader, Normalize, Preprocessing,
+    WhiteningKind,
 };
 use model::NetworkConfig;
 use model::registry::{self, ModelArgs};
@@ -63,11 +63,12 @@ impl<N, I: Augment + Send + Sync> Prepared<N, I> {
 
 /// Load the data of `config` (fetching it if needed).
 pub fn load_data(config: &ExperimentConfig) -> Result<ClassificationData, TrainError> {
-    Ok(load_classification_with(
-        &config.dataset,
-        &config.data_cache(),
-        config.skip_bad,
-    )?)
+    let cache = config.data_cache();
+    let loader = Loader {
+        cache: &cache,
+        skip_bad: config.skip_bad,
+    };
+    Ok(loader.classification(&config.dataset)?)
 }
 
 /// The network config for `config` on data with `classes` classes of native shape `native`.

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use harness::{EPOCHS, finish, has_file, metrics, summary_scores, train, write_config, write_idx};
+use harness::{EPOCHS, finish, has_file, metrics, prepare, summary_scores, train};
 use train::metrics_csv::MetricsTable;
 
 /// Waits (polling every 200 µs, at most 300 s) until `moment` holds or the child exits; kills it
@@ -37,12 +37,8 @@ fn kill_when(child: &mut Child, moment: &dyn Fn() -> bool) -> bool {
 
 #[test]
 fn runs_killed_at_any_moment_resume_to_the_uninterrupted_result() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path();
-    std::fs::create_dir_all(root.join("data")).expect("mkdir");
-    write_idx(&root.join("data"));
-    let config = write_config(root, "resnet20");
-    let config = config.to_str().expect("utf-8 path");
+    let (tmp, config) = prepare("resnet20");
+    let (root, config) = (tmp.path(), config.as_str());
 
     let reference = root.join("reference");
     let started = Instant::now();

@@ -12,7 +12,7 @@ mod harness;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use harness::{finish, metrics, reference, summary_scores, train, write_config, write_idx};
+use harness::{finish, metrics, prepare, reference, summary_scores, train};
 
 /// A tmpfs mounted at `dir`, unmounted on drop.
 struct Tmpfs(PathBuf);
@@ -59,12 +59,8 @@ fn epoch_one_bytes(dir: &Path) -> u64 {
 
 #[test]
 fn a_full_disk_fails_naming_the_file_and_keeps_the_last_checkpoint() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path();
-    std::fs::create_dir_all(root.join("data")).expect("mkdir");
-    write_idx(&root.join("data"));
-    let config = write_config(root, "resnet20");
-    let config = config.to_str().expect("utf-8 path");
+    let (tmp, config) = prepare("resnet20");
+    let (root, config) = (tmp.path(), config.as_str());
     let (want, want_scores) = reference(root, config);
     // Room for epoch 1's checkpoint, the small files and half of another checkpoint.
     let one = epoch_one_bytes(&root.join("reference/checkpoint"));

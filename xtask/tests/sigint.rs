@@ -10,19 +10,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use harness::{
-    EPOCHS, finish, has_file, metrics, reference, summary_scores, train, wait_for, write_config,
-    write_idx,
+    EPOCHS, finish, has_file, metrics, prepare, reference, summary_scores, train, wait_for,
 };
 use train::metrics_csv::MetricsTable;
 
 #[test]
 fn ctrl_c_stops_after_a_consistent_checkpoint_and_resume_finishes_the_same_run() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path();
-    std::fs::create_dir_all(root.join("data")).expect("mkdir");
-    write_idx(&root.join("data"));
-    let config = write_config(root, "resnet20");
-    let config = config.to_str().expect("utf-8 path");
+    let (tmp, config) = prepare("resnet20");
+    let (root, config) = (tmp.path(), config.as_str());
     let (want, want_scores) = reference(root, config);
 
     let run = root.join("run");

@@ -69,8 +69,11 @@ pub fn finish(cmd: &mut Command, what: &str) {
     );
 }
 
+/// A `metrics.csv` row without its timings: (epoch, split, and the bits of loss, top-1, top-5, lr).
+pub type Row = (usize, String, u64, u64, u64, u64);
+
 /// The columns that must not depend on an interruption: all but the timings.
-pub fn metrics(run: &Path) -> Vec<(usize, String, u64, u64, u64, u64)> {
+pub fn metrics(run: &Path) -> Vec<Row> {
     let table = MetricsTable::load(&run.join("metrics.csv")).expect("metrics.csv");
     table
         .rows
@@ -119,10 +122,7 @@ pub fn has_file(dir: &Path, part: &str) -> bool {
 }
 
 /// The uninterrupted run of `config` into `root/reference`: its metrics and test scores.
-pub fn reference(
-    root: &Path,
-    config: &str,
-) -> (Vec<(usize, String, u64, u64, u64, u64)>, (f64, f64)) {
+pub fn reference(root: &Path, config: &str) -> (Vec<Row>, (f64, f64)) {
     let run = root.join("reference");
     let out = run.to_str().expect("utf-8 path");
     finish(
@@ -147,4 +147,16 @@ pub fn wait_for(child: &mut std::process::Child, file: &Path) -> bool {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     false
+}
+
+/// A temporary folder holding the IDX set (`data/`) and `experiment.json` of `model`, and that
+/// config's path.
+pub fn prepare(model: &str) -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("data")).expect("mkdir");
+    write_idx(&root.join("data"));
+    let config = write_config(root, model);
+    let config = config.to_str().expect("utf-8 path").to_string();
+    (tmp, config)
 }
