@@ -10,7 +10,8 @@ libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let classes = usize::from(classes) + 1;
-    if let Ok((pixels, labels)) = parse_cifar_batch(batch, std::path::Path::new("fuzz.bin"), classes)
+    if let Ok((pixels, labels)) =
+        parse_cifar_batch(batch, std::path::Path::new("fuzz.bin"), classes)
     {
         assert_eq!(pixels.len(), labels.len() * 3072);
         assert!(labels.iter().all(|&l| l < classes));

@@ -30,7 +30,9 @@ pub mod memory {
         pub fn new(shape: [usize; 3], pixels: Vec<u8>, labels: Vec<usize>) -> Result<Self> {
             let per = shape.iter().product::<usize>();
             if per == 0 || pixels.len() != per * labels.len() {
-                return Err(DataError::Config("pixel bytes do not make whole images".into()));
+                return Err(DataError::Config(
+                    "pixel bytes do not make whole images".into(),
+                ));
             }
             Ok(Self { len: labels.len() })
         }

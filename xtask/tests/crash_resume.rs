@@ -12,8 +12,9 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use harness::{EPOCHS, finish, has_file, metrics, prepare, summary_scores, train};
-use train::metrics_csv::MetricsTable;
+use harness::{
+    EPOCHS, finish, has_file, metrics, prepare, summary_scores, third_of_epoch_two, train,
+};
 
 /// Waits (polling every 200 µs, at most 300 s) until `moment` holds or the child exits; kills it
 /// with SIGKILL when the moment came. Returns whether it was killed.
@@ -57,12 +58,7 @@ fn runs_killed_at_any_moment_resume_to_the_uninterrupted_result() {
     assert_eq!(want.len(), 2 * EPOCHS, "{want:?}");
     let want_scores = summary_scores(&reference);
     // A third of the reference's second training epoch: "mid-epoch" after epoch 1's checkpoint.
-    let half_epoch = MetricsTable::load(&reference.join("metrics.csv"))
-        .expect("metrics")
-        .split("train")
-        .find(|r| r.epoch == 2)
-        .map(|r| Duration::from_secs_f64(r.seconds / 3.0))
-        .expect("epoch 2");
+    let half_epoch = third_of_epoch_two(&reference);
 
     type Moment = Box<dyn Fn(&Path) -> bool>;
     let moments: Vec<(&str, Moment)> = vec![

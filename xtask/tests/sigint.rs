@@ -10,9 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use harness::{
-    EPOCHS, finish, has_file, metrics, prepare, reference, summary_scores, train, wait_for,
+    EPOCHS, finish, has_file, metrics, prepare, reference, summary_scores, third_of_epoch_two,
+    train, wait_for,
 };
-use train::metrics_csv::MetricsTable;
 
 #[test]
 fn ctrl_c_stops_after_a_consistent_checkpoint_and_resume_finishes_the_same_run() {
@@ -30,13 +30,7 @@ fn ctrl_c_stops_after_a_consistent_checkpoint_and_resume_finishes_the_same_run()
         "the run ended before epoch 1's checkpoint"
     );
     // A third of the reference's epoch 2: Ctrl-C in the middle of it.
-    let third = MetricsTable::load(&root.join("reference/metrics.csv"))
-        .expect("metrics")
-        .split("train")
-        .find(|r| r.epoch == 2)
-        .map(|r| Duration::from_secs_f64(r.seconds / 3.0))
-        .expect("epoch 2");
-    std::thread::sleep(third);
+    std::thread::sleep(third_of_epoch_two(&root.join("reference")));
     let sent = Instant::now();
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])

@@ -160,3 +160,14 @@ pub fn prepare(model: &str) -> (tempfile::TempDir, String) {
     let config = config.to_str().expect("utf-8 path").to_string();
     (tmp, config)
 }
+
+/// A third of epoch 2's training time in the run `run`: a moment "mid-epoch" after epoch 1's
+/// checkpoint.
+pub fn third_of_epoch_two(run: &Path) -> std::time::Duration {
+    MetricsTable::load(&run.join("metrics.csv"))
+        .expect("metrics")
+        .split("train")
+        .find(|r| r.epoch == 2)
+        .map(|r| std::time::Duration::from_secs_f64(r.seconds / 3.0))
+        .expect("epoch 2")
+}
