@@ -21,7 +21,8 @@ fn seeds(target: &str) -> Vec<PathBuf> {
 
 #[test]
 fn deep_fuzz_targets_hold_on_their_seeds() {
-    let targets: [(&str, fn(&[u8])); 3] = [
+    type Target = (&'static str, fn(&[u8]));
+    let targets: [Target; 3] = [
         ("experiment_json", deep::experiment_json),
         ("run_files", deep::run_files),
         ("checkpoint", deep::checkpoint),
