@@ -51,25 +51,79 @@ pub fn item_image(item: &ImageItem) -> Result<DynamicImage> {
     }
 }
 
-/// Write the first `n` images of `dataset` to `out` as `<index>_<class>.png`; returns how many.
-pub fn export_samples(
-    dataset: &dyn Dataset<ImageItem>,
+/// An item [`export_samples`] can write: a classification image (`<index>_<class>.png`) or a
+/// segmentation item (`images/<index>.png`, `masks/<index>.png` and one `classes.txt`).
+pub trait Exportable {
+    /// What an item is called in an error message.
+    const NOUN: &'static str;
+    /// Prepares `out` before the first item.
+    fn prepare(out: &Path, classes: &[String]) -> Result<()>;
+    /// Writes this item, number `index`, into `out`.
+    fn export(&self, index: usize, out: &Path, classes: &[String]) -> Result<()>;
+}
+
+/// Write the first `n` items of `dataset` into `out` as [`Exportable`] says; returns how many.
+pub fn export_samples<T: Exportable>(
+    dataset: &dyn Dataset<T>,
     classes: &[String],
     n: usize,
     out: &Path,
 ) -> Result<usize> {
-    std::fs::create_dir_all(out).map_err(DataError::io(out))?;
+    T::prepare(out, classes)?;
     let n = n.min(dataset.len());
     for i in 0..n {
         let item = dataset
             .get(i)
-            .map_err(|e| DataError::Config(format!("reading image {i}: {e}")))?;
-        let class = classes
-            .get(item.label)
-            .map_or_else(|| item.label.to_string(), |c| file_safe(c));
-        write_png(&item, &out.join(format!("{i:05}_{class}.png")))?;
+            .map_err(|e| DataError::Config(format!("reading {} {i}: {e}", T::NOUN)))?;
+        item.export(i, out, classes)?;
     }
     Ok(n)
+}
+
+/// [`export_samples`] of a segmentation set, under the name its callers know.
+pub use self::export_samples as export_seg_samples;
+
+impl Exportable for ImageItem {
+    const NOUN: &'static str = "image";
+
+    fn prepare(out: &Path, _classes: &[String]) -> Result<()> {
+        std::fs::create_dir_all(out).map_err(DataError::io(out))
+    }
+
+    fn export(&self, index: usize, out: &Path, classes: &[String]) -> Result<()> {
+        let class = classes
+            .get(self.label)
+            .map_or_else(|| self.label.to_string(), |c| file_safe(c));
+        write_png(self, &out.join(format!("{index:05}_{class}.png")))
+    }
+}
+
+/// A segmentation folder: `out/images/<index>.png`, `out/masks/<index>.png` (palette PNG of
+/// class ids) and `out/classes.txt`.
+impl Exportable for SegItem {
+    const NOUN: &'static str = "item";
+
+    fn prepare(out: &Path, classes: &[String]) -> Result<()> {
+        for dir in [out.join("images"), out.join("masks")] {
+            std::fs::create_dir_all(&dir).map_err(DataError::io(&dir))?;
+        }
+        write_atomic(
+            &out.join("classes.txt"),
+            (classes.join("\n") + "\n").as_bytes(),
+        )
+    }
+
+    fn export(&self, index: usize, out: &Path, _classes: &[String]) -> Result<()> {
+        let image = ImageItem {
+            pixels: self.pixels.clone(),
+            shape: self.shape,
+            label: 0,
+        };
+        let file = format!("{index:05}.png");
+        write_png(&image, &out.join("images").join(&file))?;
+        let [_, h, w] = self.shape;
+        write_mask_png(&out.join("masks").join(&file), w, h, &self.mask)
+    }
 }
 
 /// Write the image of `item` to `path` as a PNG, atomically.
@@ -81,35 +135,38 @@ fn write_png(item: &ImageItem, path: &Path) -> Result<()> {
     write_atomic(path, bytes.get_ref())
 }
 
-/// Write the first `n` items of a segmentation set as a segmentation folder: `out/images/<index>.png`,
-/// `out/masks/<index>.png` (palette PNG of class ids) and `out/classes.txt`; returns how many.
-pub fn export_seg_samples(
-    dataset: &dyn Dataset<SegItem>,
-    classes: &[String],
-    n: usize,
-    out: &Path,
-) -> Result<usize> {
-    let (images, masks) = (out.join("images"), out.join("masks"));
-    for dir in [&images, &masks] {
-        std::fs::create_dir_all(dir).map_err(DataError::io(dir))?;
-    }
-    write_atomic(
-        &out.join("classes.txt"),
-        (classes.join("\n") + "\n").as_bytes(),
-    )?;
-    let n = n.min(dataset.len());
-    for i in 0..n {
-        let item = dataset
-            .get(i)
-            .map_err(|e| DataError::Config(format!("reading item {i}: {e}")))?;
-        let image = ImageItem {
-            pixels: item.pixels.clone(),
-            shape: item.shape,
+#[cfg(test)]
+mod tests {
+    use burn::data::dataset::InMemDataset;
+
+    use super::*;
+    use crate::item::Pixels;
+
+    #[test]
+    fn both_kinds_of_sample_land_where_their_format_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let classes = vec!["T-shirt/top".to_string(), "bag".to_string()];
+        let images = InMemDataset::new(vec![ImageItem {
+            pixels: Pixels::U8(vec![0, 255, 128, 64]),
+            shape: [1, 2, 2],
             label: 0,
+        }]);
+        let flat = dir.path().join("flat");
+        assert_eq!(export_samples(&images, &classes, 5, &flat).unwrap(), 1);
+        assert!(flat.join("00000_T-shirt-top.png").is_file());
+
+        let item = SegItem {
+            pixels: Pixels::U8(vec![0, 255, 128, 64]),
+            shape: [1, 2, 2],
+            mask: vec![0, 1, 1, 0],
         };
-        write_png(&image, &images.join(format!("{i:05}.png")))?;
-        let [_, h, w] = item.shape;
-        write_mask_png(&masks.join(format!("{i:05}.png")), w, h, &item.mask)?;
+        let seg = InMemDataset::new(vec![item.clone(), item]);
+        let folder = dir.path().join("seg");
+        assert_eq!(export_seg_samples(&seg, &classes, 1, &folder).unwrap(), 1);
+        assert!(folder.join("images/00000.png").is_file());
+        assert!(folder.join("masks/00000.png").is_file());
+        assert!(!folder.join("images/00001.png").exists());
+        let listed = std::fs::read_to_string(folder.join("classes.txt")).unwrap();
+        assert_eq!(listed, "T-shirt/top\nbag\n");
     }
-    Ok(n)
 }

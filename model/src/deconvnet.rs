@@ -104,8 +104,8 @@ impl DeconvNetConfig {
 }
 
 impl SegForward for DeconvNet {
-    fn side_multiple(&self) -> usize {
-        32
+    fn halvings(&self) -> usize {
+        5
     }
 
     fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {

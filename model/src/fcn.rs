@@ -126,8 +126,8 @@ impl Fcn {
 }
 
 impl SegForward for Fcn {
-    fn side_multiple(&self) -> usize {
-        32
+    fn halvings(&self) -> usize {
+        5
     }
 
     fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {

@@ -13,7 +13,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::ops::MaxPoolOptions;
 use burn::tensor::{DType, Tensor};
 
-use crate::cpu::batch_norm::Post;
+use crate::cpu::batch_norm::{Post, Tail};
 use crate::cpu::extension::{ConvKind, CpuInference, CpuKernels};
 use crate::cpu::geometry::{ConvGeometry, conv_out_len};
 use crate::cpu::pool::PoolGeometry;
@@ -198,16 +198,13 @@ fn norm(bn: &BatchNorm, x: Tensor<4>, residual: Option<Tensor<4>>, then: Then) -
     }
     let training = x.device().is_autodiff() && bn.training.is_enabled();
     if training {
-        let has_residual = residual.is_some();
-        let residual = residual.unwrap_or_else(|| absent(&x).reshape([1, 1, 1, 1]));
+        let (residual, tail) = tail_of(bn, &x, residual, then);
         let (y, mean, var) = <Dispatch as CpuKernels>::cnn_batch_norm_train(
             x.into_dispatch(),
             bn.gamma.val().into_dispatch(),
             bn.beta.val().into_dispatch(),
             residual.into_dispatch(),
-            has_residual,
-            then.post(),
-            bn.epsilon,
+            tail,
         );
         let (mean, var) = (
             Tensor::<1>::from_dispatch(mean),
@@ -225,19 +222,35 @@ fn norm(bn: &BatchNorm, x: Tensor<4>, residual: Option<Tensor<4>>, then: Then) -
         });
     }
     let device = x.device();
-    let has_residual = residual.is_some();
-    let residual = residual.unwrap_or_else(|| absent(&x).reshape([1, 1, 1, 1]));
+    let (residual, tail) = tail_of(bn, &x, residual, then);
+    let [mean, var] = [&bn.running_mean, &bn.running_var].map(|s| s.value().to_device(&device));
     Tensor::from_dispatch(<Dispatch as CpuInference>::cnn_batch_norm_eval(
         x.into_dispatch(),
         bn.gamma.val().into_dispatch(),
         bn.beta.val().into_dispatch(),
-        bn.running_mean.value().to_device(&device).into_dispatch(),
-        bn.running_var.value().to_device(&device).into_dispatch(),
+        mean.into_dispatch(),
+        var.into_dispatch(),
         residual.into_dispatch(),
-        has_residual,
-        then.post(),
-        bn.epsilon,
+        tail,
     ))
+}
+
+/// The residual to pass (a stand-in when there is none) and how the fused batch norm ends.
+fn tail_of(
+    bn: &BatchNorm,
+    x: &Tensor<4>,
+    residual: Option<Tensor<4>>,
+    then: Then,
+) -> (Tensor<4>, Tail) {
+    let tail = Tail {
+        residual: residual.is_some(),
+        post: then.post(),
+        epsilon: bn.epsilon,
+    };
+    (
+        residual.unwrap_or_else(|| absent(x).reshape([1, 1, 1, 1])),
+        tail,
+    )
 }
 
 /// The running statistics' update, as Burn's `BatchNorm` does it (biased batch variance).

@@ -94,8 +94,13 @@ pub enum SegNetwork {
 /// scores the padded input ([`padded_forward`](Self::padded_forward)) and the scores are cropped
 /// back to the input size.
 pub trait SegForward {
+    /// How many times the network halves its input (its 2×2 poolings).
+    fn halvings(&self) -> usize;
+
     /// What both input sides are padded to a multiple of (the network's total down-sampling).
-    fn side_multiple(&self) -> usize;
+    fn side_multiple(&self) -> usize {
+        1 << self.halvings()
+    }
 
     /// Scores of an input whose sides are multiples of [`side_multiple`](Self::side_multiple),
     /// recording every layer into `tr`.

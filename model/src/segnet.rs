@@ -77,8 +77,8 @@ impl SegNetConfig {
 }
 
 impl SegForward for SegNet {
-    fn side_multiple(&self) -> usize {
-        1 << self.encoder.depth()
+    fn halvings(&self) -> usize {
+        self.encoder.depth()
     }
 
     fn padded_forward(&self, x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {

@@ -121,8 +121,8 @@ impl UNetConfig {
 }
 
 impl SegForward for UNet {
-    fn side_multiple(&self) -> usize {
-        1 << self.down.len()
+    fn halvings(&self) -> usize {
+        self.down.len()
     }
 
     fn padded_forward(&self, mut x: Tensor<4>, tr: &mut Trace) -> Tensor<4> {

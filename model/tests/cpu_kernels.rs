@@ -10,7 +10,7 @@ use burn::module::Param;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
 use burn::tensor::activation::relu;
-use burn::tensor::{Device, Distribution, Tensor, TensorData};
+use burn::tensor::{Device, Distribution, Gradients, Tensor, TensorData};
 use model::cpu::geometry::{ConvGeometry, conv_out_len};
 use model::ops::{self, Then};
 
@@ -36,6 +36,29 @@ fn random<const D: usize>(shape: [usize; D], device: &Device) -> Tensor<D> {
     Tensor::random(shape, Distribution::Normal(0.0, 1.0), device)
 }
 
+/// Runs `ours` and `theirs` on copies of `x` and asserts that their outputs (within `tol.0`) and
+/// input gradients against a random projection of the output (within `tol.1`) agree; returns both
+/// backward passes' gradients.
+fn compare_io(
+    what: &str,
+    x: Tensor<4>,
+    ours: impl Fn(Tensor<4>) -> Tensor<4>,
+    theirs: impl Fn(Tensor<4>) -> Tensor<4>,
+    tol: (f32, f32),
+) -> (Gradients, Gradients) {
+    let (xa, xb) = (x.clone().require_grad(), x.require_grad());
+    let (ya, yb) = (ours(xa.clone()), theirs(xb.clone()));
+    assert_eq!(ya.dims(), yb.dims(), "{what}: output shape");
+    let r = random(ya.dims(), &ya.device());
+    let ga = (ya.clone() * r.clone()).sum().backward();
+    let gb = (yb.clone() * r).sum().backward();
+    assert_close(&values(ya), &values(yb), tol.0, &format!("{what}: forward"));
+    let dx = |g, t: &Tensor<4>| values(t.grad(g).expect("input gradient"));
+    let what = format!("{what}: input gradient");
+    assert_close(&dx(&ga, &xa), &dx(&gb, &xb), tol.1, &what);
+    (ga, gb)
+}
+
 /// Forward values and the gradients of the input, `weight` and `bias` of `ours(x)` and
 /// `theirs(x)` (the same layer's parameters), against a random projection of the output.
 fn compare_layer(
@@ -46,22 +69,8 @@ fn compare_layer(
     weight: &Param<Tensor<4>>,
     bias: Option<&Param<Tensor<1>>>,
 ) {
-    let device = Device::flex().autodiff();
-    let x = random(x_shape, &device);
-    let (xa, xb) = (x.clone().require_grad(), x.require_grad());
-    let (ya, yb) = (ours(xa.clone()), theirs(xb.clone()));
-    assert_eq!(ya.dims(), yb.dims(), "{what}: output shape");
-    let r = random(ya.dims(), &device);
-    let ga = (ya.clone() * r.clone()).sum().backward();
-    let gb = (yb.clone() * r).sum().backward();
-    assert_close(&values(ya), &values(yb), 1e-4, &format!("{what}: forward"));
-    let dx = |g, t: &Tensor<4>| values(t.grad(g).expect("input gradient"));
-    assert_close(
-        &dx(&ga, &xa),
-        &dx(&gb, &xb),
-        1e-4,
-        &format!("{what}: input gradient"),
-    );
+    let x = random(x_shape, &Device::flex().autodiff());
+    let (ga, gb) = compare_io(what, x, ours, theirs, (1e-4, 1e-4));
     let dw = |g| values(weight.val().grad(g).expect("weight gradient"));
     assert_close(
         &dw(&ga),
@@ -413,27 +422,13 @@ fn max_pooling_matches_burn() {
     ] {
         let what = format!("max pool k{k} s{s} p{p} ceil {ceil} on {side}");
         let x = random([3, 5, side, side + 1], &device);
-        let (xa, xb) = (x.clone().require_grad(), x.require_grad());
-        let ya = ops::max_pool2d(xa.clone(), k, s, p, ceil);
-        let yb = burn::tensor::module::max_pool2d(
-            xb.clone(),
-            burn::tensor::ops::MaxPoolOptions::new([k, k])
-                .with_stride([s, s])
-                .with_padding([p, p])
-                .with_ceil_mode(ceil),
-        );
-        assert_eq!(ya.dims(), yb.dims(), "{what}: output shape");
-        let r = random(ya.dims(), &device);
-        let ga = (ya.clone() * r.clone()).sum().backward();
-        let gb = (yb.clone() * r).sum().backward();
-        assert_close(&values(ya), &values(yb), 0.0, &format!("{what}: forward"));
-        let xg = |g, t: &Tensor<4>| values(t.grad(g).expect("input gradient"));
-        assert_close(
-            &xg(&ga, &xa),
-            &xg(&gb, &xb),
-            1e-6,
-            &format!("{what}: input gradient"),
-        );
+        let options = burn::tensor::ops::MaxPoolOptions::new([k, k])
+            .with_stride([s, s])
+            .with_padding([p, p])
+            .with_ceil_mode(ceil);
+        let ours = |x| ops::max_pool2d(x, k, s, p, ceil);
+        let theirs = |x| burn::tensor::module::max_pool2d(x, options.clone());
+        compare_io(&what, x, ours, theirs, (0.0, 1e-6));
     }
     // Inference (no autodiff) gives the same values, and a NaN in a window wins.
     let flat = Device::flex();

@@ -5,7 +5,7 @@
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::tensor::{Int, Tensor};
-use burn::train::{ClassificationOutput, InferenceStep, TrainOutput, TrainStep};
+use burn::train::{ClassificationOutput, InferenceStep};
 use data::ClassificationBatch;
 use model::Network;
 
@@ -60,15 +60,7 @@ impl Classifier {
     }
 }
 
-impl TrainStep for Classifier {
-    type Input = ClassificationBatch;
-    type Output = ClassificationOutput;
-
-    fn step(&self, batch: ClassificationBatch) -> TrainOutput<ClassificationOutput> {
-        let (output, total) = self.losses(batch);
-        TrainOutput::new(self, total.backward(), output)
-    }
-}
+crate::learning::train_step!(Classifier, ClassificationBatch, ClassificationOutput);
 
 impl InferenceStep for Classifier {
     type Input = ClassificationBatch;

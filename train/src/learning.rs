@@ -1,6 +1,7 @@
 //! What classification and segmentation runs attach alike to Burn's `SupervisedTraining`: the data
 //! loaders, the atomic checkpointers, the checkpoints kept (the last two and the best by a
-//! validation metric), the loggers (`metrics.csv` included), the renderer and the resume point.
+//! validation metric), the loggers (`metrics.csv` included), the renderer and the resume point;
+//! and the `TrainStep` of their loss wrappers ([`train_step`]).
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
@@ -107,3 +108,20 @@ pub(crate) fn configure_training<M: LearnerModel>(
     }
     training
 }
+
+/// `impl TrainStep` for a loss wrapper `$model` (the classifier, the segmenter) whose
+/// `losses(&self, $batch)` returns the `$output` the metrics read and the total loss minimised.
+macro_rules! train_step {
+    ($model:ty, $batch:ty, $output:ty) => {
+        impl burn::train::TrainStep for $model {
+            type Input = $batch;
+            type Output = $output;
+
+            fn step(&self, batch: $batch) -> burn::train::TrainOutput<$output> {
+                let (output, total) = self.losses(batch);
+                burn::train::TrainOutput::new(self, total.backward(), output)
+            }
+        }
+    };
+}
+pub(crate) use train_step;

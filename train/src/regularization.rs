@@ -10,18 +10,19 @@
 //! exactly zero (Tibshirani 1996, "Regression Shrinkage and Selection via the Lasso"), and both
 //! together are the elastic net (Zou & Hastie 2005).
 //!
-//! Parameters are walked with a `ModuleVisitor`; batch-norm running statistics (fields named
-//! `running_mean` and `running_var`) are buffers, not parameters, and are skipped. Learnable
+//! Parameters are walked with [`model::params::visit_trainable`]; batch-norm running statistics
+//! (fields named `running_mean` and `running_var`) are buffers, not parameters, and are skipped. Learnable
 //! scales and biases (batch-norm γ/β, layer biases) are penalised like any weight, as PyTorch's
 //! `weight_decay` does.
 
-use burn::module::{Module, ModuleVisitor, Param};
+use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor};
+use model::params::{RUNNING_STATS, TrainableVisitor, visit_trainable};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Field names whose tensors are running statistics, never penalised.
-pub const SKIPPED_FIELDS: [&str; 2] = ["running_mean", "running_var"];
+pub const SKIPPED_FIELDS: [&str; 2] = RUNNING_STATS;
 
 /// Why a penalty configuration was rejected.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -98,10 +99,9 @@ pub fn penalty<M: Module>(module: &M, reg: &Regularization, device: &Device) -> 
     }
     let mut visitor = PenaltyVisitor {
         reg: *reg,
-        path: Vec::new(),
         total: None,
     };
-    module.visit(&mut visitor);
+    visit_trainable(module, &mut visitor);
     visitor.total.unwrap_or(zero)
 }
 
@@ -115,20 +115,13 @@ pub fn squared_l2_norm<M: Module>(module: &M, device: &Device) -> Tensor<1> {
     penalty(module, &Regularization::l2(2.0), device)
 }
 
-/// Accumulates the penalty while walking the module, keeping the field path to skip buffers.
+/// Accumulates the penalty over the module's trainable parameters.
 struct PenaltyVisitor {
     reg: Regularization,
-    path: Vec<String>,
     total: Option<Tensor<1>>,
 }
 
 impl PenaltyVisitor {
-    fn skipped(&self) -> bool {
-        self.path
-            .last()
-            .is_some_and(|field| SKIPPED_FIELDS.contains(&field.as_str()))
-    }
-
     fn add(&mut self, term: Tensor<1>) {
         self.total = Some(match self.total.take() {
             Some(total) => total + term,
@@ -137,19 +130,8 @@ impl PenaltyVisitor {
     }
 }
 
-impl ModuleVisitor for PenaltyVisitor {
-    fn enter_module(&mut self, name: &str, _container_type: &str) {
-        self.path.push(name.to_string());
-    }
-
-    fn exit_module(&mut self, _name: &str, _container_type: &str) {
-        self.path.pop();
-    }
-
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        if self.skipped() {
-            return;
-        }
+impl TrainableVisitor for PenaltyVisitor {
+    fn visit<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
         let theta = param.val();
         if self.reg.l1 != 0.0 {
             let l1 = theta.clone().abs().sum().mul_scalar(self.reg.l1);

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use burn::data::dataset::Dataset;
 use data::augment::{Augment, Augmented};
 use data::{
-    AugmentConfig, ClassificationData, ImageItem, InputSpec, Loader, Normalize, Preprocessing,
-    WhiteningKind,
+    ClassificationData, ImageItem, InputSpec, Loader, Normalize, Preprocessing, WhiteningKind,
 };
 use model::NetworkConfig;
 use model::registry::{self, ModelArgs};
@@ -37,16 +36,18 @@ pub struct Prepared<N, I> {
 }
 
 impl<N, I: Augment + Send + Sync> Prepared<N, I> {
-    /// Put the parts together; the augmentation stream starts at `start_epoch`.
+    /// Put the parts together; the augmentation is `config`'s for images of `shape` and its
+    /// stream starts at `start_epoch`.
     pub(crate) fn assemble(
         network: N,
         preprocessing: Preprocessing,
         splits: Splits<I>,
-        augment: AugmentConfig,
+        shape: [usize; 3],
         config: &ExperimentConfig,
         start_epoch: usize,
         dataset_name: String,
     ) -> Self {
+        let augment = config.augment.resolve(shape);
         let Splits { train, valid, test } = splits;
         let epoch = u32::try_from(start_epoch).unwrap_or(u32::MAX);
         Self {
@@ -58,6 +59,17 @@ impl<N, I: Augment + Send + Sync> Prepared<N, I> {
             test,
             dataset_name,
         }
+    }
+}
+
+/// The preprocessing saved with the run being resumed (`saved`), else `fit()` on a new run.
+pub(crate) fn saved_or(
+    saved: Option<&Path>,
+    fit: impl FnOnce() -> Result<Preprocessing, TrainError>,
+) -> Result<Preprocessing, TrainError> {
+    match saved {
+        Some(path) => Ok(Preprocessing::load(path)?),
+        None => fit(),
     }
 }
 
@@ -107,28 +119,26 @@ pub fn prepare(
     let train = &splits.train;
 
     let classes = data.classes.clone();
-    let pre = match saved_preprocessing {
-        Some(path) => Preprocessing::load(path)?,
-        None => match config.preprocess {
-            PreprocessKind::Standardize => Preprocessing::standardize(&**train, input, classes)?,
-            PreprocessKind::Pca | PreprocessKind::Zca => {
-                let kind = if config.preprocess == PreprocessKind::Pca {
-                    WhiteningKind::Pca
-                } else {
-                    WhiteningKind::Zca
-                };
-                Preprocessing::whiten(&**train, input, kind, 0.1, 10_000, classes)?
-            }
-            PreprocessKind::None => Preprocessing::new(input, Normalize::None, classes)?,
-        },
-    };
+    let pre = saved_or(saved_preprocessing, || match config.preprocess {
+        PreprocessKind::Standardize => Ok(Preprocessing::standardize(&**train, input, classes)?),
+        PreprocessKind::Pca | PreprocessKind::Zca => {
+            let kind = if config.preprocess == PreprocessKind::Pca {
+                WhiteningKind::Pca
+            } else {
+                WhiteningKind::Zca
+            };
+            Ok(Preprocessing::whiten(
+                &**train, input, kind, 0.1, 10_000, classes,
+            )?)
+        }
+        PreprocessKind::None => Ok(Preprocessing::new(input, Normalize::None, classes)?),
+    })?;
 
-    let augment = config.augment.resolve(native.unwrap_or(input.shape()));
     Ok(Prepared::assemble(
         network,
         pre,
         splits,
-        augment,
+        native.unwrap_or(input.shape()),
         config,
         start_epoch,
         data.name,

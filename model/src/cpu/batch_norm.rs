@@ -20,6 +20,18 @@ pub enum Post {
     Relu,
 }
 
+/// How a fused batch norm ends: whether a residual is added after the normalisation, what
+/// follows, and the ε under the square root.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tail {
+    /// `+ residual` (else the residual argument is a stand-in and ignored).
+    pub residual: bool,
+    /// What follows the normalisation (and the residual).
+    pub post: Post,
+    /// Added to the variance.
+    pub epsilon: f64,
+}
+
 /// A batch of `batch × channels × plane` values, channel-major within each sample (NCHW).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {

@@ -23,6 +23,42 @@ pub(super) struct View<'a> {
     pub(super) cs: usize,
 }
 
+impl<'a> View<'a> {
+    /// A row-major matrix whose rows are `rs` apart.
+    pub(super) fn rows(data: &'a [f32], rs: usize) -> Self {
+        Self { data, rs, cs: 1 }
+    }
+
+    /// The transpose of a row-major matrix whose rows are `cs` apart: element `(r, c)` is
+    /// `data[c · cs + r]`.
+    pub(super) fn transposed(data: &'a [f32], cs: usize) -> Self {
+        Self { data, rs: 1, cs }
+    }
+}
+
+/// How a batch is cut for the thread pool: samples per chunk, the parallelism each GEMM call gets,
+/// and one sample's input and output lengths.
+#[derive(Clone, Copy)]
+pub(super) struct Split {
+    pub(super) per: usize,
+    pub(super) par: Parallelism,
+    pub(super) sample_in: usize,
+    pub(super) sample_out: usize,
+}
+
+impl Split {
+    /// The split of `g`'s batch (see [`plan`]).
+    pub(super) fn of(g: &ConvGeometry) -> Self {
+        let (chunks, par) = plan(g.batch);
+        Self {
+            per: chunk_len(g.batch, chunks),
+            par,
+            sample_in: g.c_in * g.in_plane(),
+            sample_out: g.c_out * g.out_plane(),
+        }
+    }
+}
+
 /// The highest index a `rows × cols` matrix with strides `rs`, `cs` touches, plus one.
 fn extent(rows: usize, cols: usize, rs: usize, cs: usize) -> usize {
     if rows == 0 || cols == 0 {
@@ -117,6 +153,50 @@ pub(super) fn chunk_len(batch: usize, chunks: usize) -> usize {
     batch.div_ceil(chunks.max(1)).max(1)
 }
 
+/// A columns buffer for one sample's product (none for a pointwise convolution).
+fn cols_buffer(g: &ConvGeometry) -> Vec<f32> {
+    if g.is_pointwise() {
+        Vec::new()
+    } else {
+        vec![0.0f32; g.col_rows() * g.out_plane()]
+    }
+}
+
+/// The columns matrix of group `gi` of one sample `xs`: the input itself for a pointwise
+/// convolution, else its im2col written into `cols`.
+fn columns<'a>(g: &ConvGeometry, xs: &'a [f32], gi: usize, cols: &'a mut [f32]) -> &'a [f32] {
+    let xg = g.group_input(xs, gi);
+    if g.is_pointwise() {
+        xg
+    } else {
+        vectorized(|| g.im2col(xg, cols, g.out_plane()));
+        cols
+    }
+}
+
+/// Runs `step(dst_sample, src_sample, cols)` for every sample, the samples cut into per-thread
+/// chunks, each thread with its own columns buffer.
+fn per_sample<F>(
+    g: &ConvGeometry,
+    dst: &mut [f32],
+    dst_len: usize,
+    src: &[f32],
+    src_len: usize,
+    step: F,
+) where
+    F: Fn(&mut [f32], &[f32], &mut [f32]) + Sync,
+{
+    let per = Split::of(g).per;
+    dst.par_chunks_mut(per * dst_len)
+        .zip(src.par_chunks(per * src_len))
+        .for_each(|(dst, src)| {
+            let mut cols = cols_buffer(g);
+            for (d, s) in dst.chunks_mut(dst_len).zip(src.chunks(src_len)) {
+                step(d, s, &mut cols);
+            }
+        });
+}
+
 /// Forward convolution: `x` is `batch × c_in × h × w`, `w` is `c_out × c_in/groups × kh × kw`,
 /// `bias` has `c_out` entries; returns `batch × c_out × oh × ow`.
 pub fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32]>) -> Vec<f32> {
@@ -124,49 +204,22 @@ pub fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32]>) -> 
         return small_planes::forward(g, x, w, bias);
     }
     let p = g.out_plane();
-    let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
-    let mut out = vec![0.0f32; g.batch * g.c_out * p];
-    let (chunks, par) = plan(g.batch);
-    let per = chunk_len(g.batch, chunks);
-    let sample_in = g.c_in * g.in_plane();
-    let sample_out = g.c_out * p;
-    out.par_chunks_mut(per * sample_out)
-        .zip(x.par_chunks(per * sample_in))
-        .for_each(|(out, x)| {
-            let mut cols = if g.is_pointwise() {
-                Vec::new()
-            } else {
-                vec![0.0f32; kg * p]
-            };
-            for (o, xs) in out.chunks_mut(sample_out).zip(x.chunks(sample_in)) {
-                if let Some(b) = bias {
-                    for (row, &v) in o.chunks_mut(p).zip(b) {
-                        row.fill(v);
-                    }
-                }
-                for gi in 0..g.groups {
-                    let xg = &xs[gi * cgi * g.in_plane()..(gi + 1) * cgi * g.in_plane()];
-                    let rhs = if g.is_pointwise() {
-                        xg
-                    } else {
-                        vectorized(|| g.im2col(xg, &mut cols));
-                        &cols
-                    };
-                    let lhs = View {
-                        data: &w[gi * cgo * kg..(gi + 1) * cgo * kg],
-                        rs: kg,
-                        cs: 1,
-                    };
-                    let rhs = View {
-                        data: rhs,
-                        rs: p,
-                        cs: 1,
-                    };
-                    let dst = &mut o[gi * cgo * p..(gi + 1) * cgo * p];
-                    matmul(cgo, p, kg, dst, (p, 1), bias.is_some(), lhs, rhs, par);
-                }
+    let (kg, cgo) = (g.col_rows(), g.cg_out());
+    let s = Split::of(g);
+    let mut out = vec![0.0f32; g.batch * s.sample_out];
+    per_sample(g, &mut out, s.sample_out, x, s.sample_in, |o, xs, cols| {
+        if let Some(b) = bias {
+            for (row, &v) in o.chunks_mut(p).zip(b) {
+                row.fill(v);
             }
-        });
+        }
+        for gi in 0..g.groups {
+            let lhs = View::rows(g.group_weight(w, gi), kg);
+            let rhs = View::rows(columns(g, xs, gi, cols), p);
+            let dst = &mut o[gi * cgo * p..(gi + 1) * cgo * p];
+            matmul(cgo, p, kg, dst, (p, 1), bias.is_some(), lhs, rhs, s.par);
+        }
+    });
     out
 }
 
@@ -178,53 +231,36 @@ pub fn backward_data(g: &ConvGeometry, dy: &[f32], w: &[f32]) -> Vec<f32> {
     }
     let p = g.out_plane();
     let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
-    let mut dx = vec![0.0f32; g.batch * g.c_in * g.in_plane()];
-    let (chunks, par) = plan(g.batch);
-    let per = chunk_len(g.batch, chunks);
-    let sample_in = g.c_in * g.in_plane();
-    let sample_out = g.c_out * p;
-    dx.par_chunks_mut(per * sample_in)
-        .zip(dy.par_chunks(per * sample_out))
-        .for_each(|(dx, dy)| {
-            let mut cols = if g.is_pointwise() {
-                Vec::new()
-            } else {
-                vec![0.0f32; kg * p]
-            };
-            for (dxs, dys) in dx.chunks_mut(sample_in).zip(dy.chunks(sample_out)) {
-                for gi in 0..g.groups {
-                    // Wᵀ: element (r, c) of the transpose is W[c · kg + r].
-                    let lhs = View {
-                        data: &w[gi * cgo * kg..(gi + 1) * cgo * kg],
-                        rs: 1,
-                        cs: kg,
-                    };
-                    let rhs = View {
-                        data: &dys[gi * cgo * p..(gi + 1) * cgo * p],
-                        rs: p,
-                        cs: 1,
-                    };
-                    let dxg = &mut dxs[gi * cgi * g.in_plane()..(gi + 1) * cgi * g.in_plane()];
-                    if g.is_pointwise() {
-                        matmul(cgi, p, cgo, dxg, (p, 1), false, lhs, rhs, par);
-                    } else {
-                        matmul(kg, p, cgo, &mut cols, (p, 1), false, lhs, rhs, par);
-                        vectorized(|| g.col2im(&cols, dxg));
-                    }
+    let s = Split::of(g);
+    let mut dx = vec![0.0f32; g.batch * s.sample_in];
+    per_sample(
+        g,
+        &mut dx,
+        s.sample_in,
+        dy,
+        s.sample_out,
+        |dxs, dys, cols| {
+            for gi in 0..g.groups {
+                let lhs = View::transposed(g.group_weight(w, gi), kg);
+                let rhs = View::rows(&dys[gi * cgo * p..(gi + 1) * cgo * p], p);
+                let dxg = &mut dxs[gi * cgi * g.in_plane()..(gi + 1) * cgi * g.in_plane()];
+                if g.is_pointwise() {
+                    matmul(cgi, p, cgo, dxg, (p, 1), false, lhs, rhs, s.par);
+                } else {
+                    matmul(kg, p, cgo, cols, (p, 1), false, lhs, rhs, s.par);
+                    vectorized(|| g.col2im(cols, dxg, p));
                 }
             }
-        });
+        },
+    );
     dx
 }
 
 /// Weight gradient of a convolution, summed over the batch: returns `c_out × c_in/groups × kh × kw`.
 pub fn backward_weight(g: &ConvGeometry, x: &[f32], dy: &[f32]) -> Vec<f32> {
     let p = g.out_plane();
-    let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
-    let (chunks, par) = plan(g.batch);
-    let per = chunk_len(g.batch, chunks);
-    let sample_in = g.c_in * g.in_plane();
-    let sample_out = g.c_out * p;
+    let (kg, cgo) = (g.col_rows(), g.cg_out());
+    let s = Split::of(g);
     // With long columns-matrix rows (many output positions), dW is accumulated column-major
     // (dW[o, k] at k · cgo + o): gemm writes column-major tiles, and its packing then reads the
     // columns matrix along its rows instead of down 64 rows at once, which thrashes the cache when
@@ -234,40 +270,24 @@ pub fn backward_weight(g: &ConvGeometry, x: &[f32], dy: &[f32]) -> Vec<f32> {
     let dst_strides = if column_major { (1, cgo) } else { (kg, 1) };
     let partial = |(x, dy): (&[f32], &[f32])| {
         let mut dw = vec![0.0f32; g.c_out * kg];
-        let mut cols = if g.is_pointwise() {
-            Vec::new()
-        } else {
-            vec![0.0f32; kg * p]
-        };
-        for (n, (xs, dys)) in x.chunks(sample_in).zip(dy.chunks(sample_out)).enumerate() {
+        let mut cols = cols_buffer(g);
+        for (n, (xs, dys)) in x
+            .chunks(s.sample_in)
+            .zip(dy.chunks(s.sample_out))
+            .enumerate()
+        {
             for gi in 0..g.groups {
-                let xg = &xs[gi * cgi * g.in_plane()..(gi + 1) * cgi * g.in_plane()];
-                let cols_g = if g.is_pointwise() {
-                    xg
-                } else {
-                    vectorized(|| g.im2col(xg, &mut cols));
-                    &cols
-                };
-                let lhs = View {
-                    data: &dys[gi * cgo * p..(gi + 1) * cgo * p],
-                    rs: p,
-                    cs: 1,
-                };
-                // colsᵀ: element (r, c) is cols[c · p + r].
-                let rhs = View {
-                    data: cols_g,
-                    rs: 1,
-                    cs: p,
-                };
+                let lhs = View::rows(&dys[gi * cgo * p..(gi + 1) * cgo * p], p);
+                let rhs = View::transposed(columns(g, xs, gi, &mut cols), p);
                 let dst = &mut dw[gi * cgo * kg..(gi + 1) * cgo * kg];
-                matmul(cgo, kg, p, dst, dst_strides, n > 0, lhs, rhs, par);
+                matmul(cgo, kg, p, dst, dst_strides, n > 0, lhs, rhs, s.par);
             }
         }
         dw
     };
     let partials: Vec<Vec<f32>> = x
-        .par_chunks(per * sample_in)
-        .zip(dy.par_chunks(per * sample_out))
+        .par_chunks(s.per * s.sample_in)
+        .zip(dy.par_chunks(s.per * s.sample_out))
         .map(partial)
         .collect();
     let mut parts = partials.into_iter();

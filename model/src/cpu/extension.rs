@@ -13,7 +13,7 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{AutodiffBackend, Backend, Flex, backend_extension};
 use burn::tensor::{Shape, TensorData};
 
-use super::batch_norm::{self, Layout, Post};
+use super::batch_norm::{self, Layout, Post, Tail};
 use super::conv;
 use super::geometry::ConvGeometry;
 use super::pool::{self, PoolGeometry};
@@ -41,17 +41,14 @@ pub trait CpuKernels: Backend {
         kind: ConvKind,
     ) -> FloatTensor<Self>;
 
-    /// Training-mode batch norm over `[B, C, H, W]`, then `+ residual` when `has_residual`, then
-    /// `post`. Returns the output and the batch's mean and biased variance (constants).
-    #[allow(clippy::too_many_arguments)]
+    /// Training-mode batch norm over `[B, C, H, W]`, then `+ residual` and the post-operation as
+    /// `tail` says. Returns the output and the batch's mean and biased variance (constants).
     fn cnn_batch_norm_train(
         x: FloatTensor<Self>,
         gamma: FloatTensor<Self>,
         beta: FloatTensor<Self>,
         residual: FloatTensor<Self>,
-        has_residual: bool,
-        post: Post,
-        epsilon: f64,
+        tail: Tail,
     ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>);
 
     /// Square max pooling over `[B, C, H, W]`.
@@ -61,9 +58,8 @@ pub trait CpuKernels: Backend {
 /// Operations used outside training (no backward).
 #[backend_extension(Flex)]
 pub trait CpuInference: Backend {
-    /// Evaluation-mode batch norm with the given statistics, then `+ residual` when
-    /// `has_residual`, then `post`.
-    #[allow(clippy::too_many_arguments)]
+    /// Evaluation-mode batch norm with the given statistics, then `+ residual` and the
+    /// post-operation as `tail` says.
     fn cnn_batch_norm_eval(
         x: FloatTensor<Self>,
         gamma: FloatTensor<Self>,
@@ -71,9 +67,7 @@ pub trait CpuInference: Backend {
         mean: FloatTensor<Self>,
         variance: FloatTensor<Self>,
         residual: FloatTensor<Self>,
-        has_residual: bool,
-        post: Post,
-        epsilon: f64,
+        tail: Tail,
     ) -> FloatTensor<Self>;
 }
 
@@ -156,22 +150,20 @@ impl CpuKernels for Flex {
         gamma: FlexTensor,
         beta: FlexTensor,
         residual: FlexTensor,
-        has_residual: bool,
-        post: Post,
-        epsilon: f64,
+        tail: Tail,
     ) -> (FlexTensor, FlexTensor, FlexTensor) {
         let dims = x.layout().shape().to_vec();
         let l = layout_of(&dims);
         let (x, gamma, beta) = (Dense::new(x), Dense::new(gamma), Dense::new(beta));
-        let residual = has_residual.then(|| Dense::new(residual));
+        let residual = tail.residual.then(|| Dense::new(residual));
         let (y, mean, var) = batch_norm::train_forward(
             l,
             x.data(),
             gamma.data(),
             beta.data(),
             residual.as_ref().map(Dense::data),
-            post,
-            epsilon,
+            tail.post,
+            tail.epsilon,
         );
         (
             tensor(y, &dims),
@@ -194,14 +186,12 @@ impl CpuInference for Flex {
         mean: FlexTensor,
         variance: FlexTensor,
         residual: FlexTensor,
-        has_residual: bool,
-        post: Post,
-        epsilon: f64,
+        tail: Tail,
     ) -> FlexTensor {
         let dims = x.layout().shape().to_vec();
         let l = layout_of(&dims);
         let [x, gamma, beta, mean, var] = [x, gamma, beta, mean, variance].map(Dense::new);
-        let residual = has_residual.then(|| Dense::new(residual));
+        let residual = tail.residual.then(|| Dense::new(residual));
         let y = batch_norm::eval_forward(
             l,
             x.data(),
@@ -210,8 +200,8 @@ impl CpuInference for Flex {
             mean.data(),
             var.data(),
             residual.as_ref().map(Dense::data),
-            post,
-            epsilon,
+            tail.post,
+            tail.epsilon,
         );
         tensor(y, &dims)
     }
@@ -376,11 +366,12 @@ impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
         gamma: FloatTensor<Self>,
         beta: FloatTensor<Self>,
         residual: FloatTensor<Self>,
-        has_residual: bool,
-        post: Post,
-        epsilon: f64,
+        tail: Tail,
     ) -> (FloatTensor<Self>, FloatTensor<Self>, FloatTensor<Self>) {
-        let step = BatchNormBackward { post, epsilon };
+        let step = BatchNormBackward {
+            post: tail.post,
+            epsilon: tail.epsilon,
+        };
         // Without a residual, the stand-in is an untracked constant: it gets no gradient.
         let parents = [x.node(), gamma.node(), beta.node(), residual.node()];
         let prepared = step.prepare::<C>(parents).compute_bound().stateful();
@@ -391,9 +382,7 @@ impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
             gp.clone(),
             beta.into_primitive(),
             residual.into_primitive(),
-            has_residual,
-            post,
-            epsilon,
+            tail,
         );
         let output = match prepared {
             OpsKind::Tracked(prep) => {

@@ -119,6 +119,35 @@ impl ConvGeometry {
         self.h * self.w
     }
 
+    /// Group `gi`'s channels (`cg_in × h × w`) of the sample that `xs` starts with.
+    pub fn group_input<'a>(&self, xs: &'a [f32], gi: usize) -> &'a [f32] {
+        let len = self.cg_in() * self.in_plane();
+        &xs[gi * len..][..len]
+    }
+
+    /// Group `gi`'s filters (`cg_out × col_rows`, row-major) of a `c_out × c_in/groups × kh × kw`
+    /// weight.
+    pub fn group_weight<'a>(&self, w: &'a [f32], gi: usize) -> &'a [f32] {
+        let len = self.cg_out() * self.col_rows();
+        &w[gi * len..][..len]
+    }
+
+    /// Every row of one group's columns matrix, in order: input channel `c`, kernel row `i`, and
+    /// the output columns that kernel column reads inside the image (see `valid_cols`).
+    #[inline(always)]
+    fn taps(&self) -> impl Iterator<Item = Tap> + '_ {
+        (0..self.cg_in()).flat_map(move |c| {
+            (0..self.kh).flat_map(move |i| {
+                (0..self.kw).map(move |j| Tap {
+                    c,
+                    i,
+                    row: (c * self.kh + i) * self.kw + j,
+                    span: self.valid_cols(j),
+                })
+            })
+        })
+    }
+
     /// A pointwise convolution whose columns matrix is the input itself.
     pub fn is_pointwise(&self) -> bool {
         self.kh == 1
@@ -160,95 +189,83 @@ impl ConvGeometry {
         (first, end, first_in)
     }
 
-    /// Fill `cols` (`col_rows × out_plane`, row-major) from one group of one sample's input
-    /// (`cg_in × h × w`, row-major).
+    /// Fill `cols` (`col_rows` rows of `out_plane` values, `row_stride` apart: `out_plane` for one
+    /// sample, more for several samples' columns side by side) from one group of one sample's
+    /// input (`cg_in × h × w`, row-major).
     #[inline(always)]
-    pub fn im2col(&self, x: &[f32], cols: &mut [f32]) {
-        self.im2col_strided(x, cols, self.out_plane());
-    }
-
-    /// [`im2col`](Self::im2col) into a matrix whose rows are `row_stride` apart (several
-    /// samples' columns side by side).
-    #[inline(always)]
-    pub fn im2col_strided(&self, x: &[f32], cols: &mut [f32], row_stride: usize) {
-        let p = self.out_plane();
-        let (kh, kw, ow) = (self.kh, self.kw, self.ow);
-        for c in 0..self.cg_in() {
-            let plane = &x[c * self.in_plane()..(c + 1) * self.in_plane()];
-            for i in 0..kh {
-                for j in 0..kw {
-                    let row = &mut cols[((c * kh + i) * kw + j) * row_stride..][..p];
-                    let (first, end, first_in) = self.valid_cols(j);
-                    for oy in 0..self.oh {
-                        let out = &mut row[oy * ow..(oy + 1) * ow];
-                        let Some(y) = self.in_row(oy, i) else {
-                            out.fill(0.0);
-                            continue;
-                        };
-                        let src = &plane[y * self.w..(y + 1) * self.w];
-                        // Rows are short (a feature map's width): library calls for a few
-                        // elements would cost more than the copy itself.
-                        zero(&mut out[..first]);
-                        zero(&mut out[end..]);
-                        if first == end {
-                            continue;
-                        }
-                        if self.stride[1] == 1 {
-                            copy(&mut out[first..end], &src[first_in..first_in + end - first]);
-                        } else {
-                            let s = self.stride[1];
-                            for (k, o) in out[first..end].iter_mut().enumerate() {
-                                *o = src[first_in + k * s];
-                            }
-                        }
+    pub fn im2col(&self, x: &[f32], cols: &mut [f32], row_stride: usize) {
+        let (p, ow) = (self.out_plane(), self.ow);
+        for Tap { c, i, row, span } in self.taps() {
+            let plane = &x[c * self.in_plane()..][..self.in_plane()];
+            let row = &mut cols[row * row_stride..][..p];
+            let (first, end, first_in) = span;
+            for oy in 0..self.oh {
+                let out = &mut row[oy * ow..(oy + 1) * ow];
+                let Some(y) = self.in_row(oy, i) else {
+                    out.fill(0.0);
+                    continue;
+                };
+                let src = &plane[y * self.w..(y + 1) * self.w];
+                // Rows are short (a feature map's width): library calls for a few elements
+                // would cost more than the copy itself.
+                zero(&mut out[..first]);
+                zero(&mut out[end..]);
+                if first == end {
+                    continue;
+                }
+                if self.stride[1] == 1 {
+                    copy(&mut out[first..end], &src[first_in..first_in + end - first]);
+                } else {
+                    let s = self.stride[1];
+                    for (k, o) in out[first..end].iter_mut().enumerate() {
+                        *o = src[first_in + k * s];
                     }
                 }
             }
         }
     }
 
-    /// Add `cols` back into one group of one sample's input gradient (the adjoint of
-    /// [`im2col`](Self::im2col)); `dx` must start zeroed or hold what is to be added to.
+    /// Add `cols` (rows `row_stride` apart) back into one group of one sample's input gradient
+    /// (the adjoint of [`im2col`](Self::im2col)); `dx` must start zeroed or hold what is to be
+    /// added to.
     #[inline(always)]
-    pub fn col2im(&self, cols: &[f32], dx: &mut [f32]) {
-        self.col2im_strided(cols, dx, self.out_plane());
-    }
-
-    /// [`col2im`](Self::col2im) from a matrix whose rows are `row_stride` apart.
-    #[inline(always)]
-    pub fn col2im_strided(&self, cols: &[f32], dx: &mut [f32], row_stride: usize) {
-        let p = self.out_plane();
-        let (kh, kw, ow) = (self.kh, self.kw, self.ow);
-        for c in 0..self.cg_in() {
-            let plane = &mut dx[c * self.in_plane()..(c + 1) * self.in_plane()];
-            for i in 0..kh {
-                for j in 0..kw {
-                    let row = &cols[((c * kh + i) * kw + j) * row_stride..][..p];
-                    let (first, end, first_in) = self.valid_cols(j);
-                    if first == end {
-                        continue;
+    pub fn col2im(&self, cols: &[f32], dx: &mut [f32], row_stride: usize) {
+        let (p, ow) = (self.out_plane(), self.ow);
+        for Tap { c, i, row, span } in self.taps() {
+            let (first, end, first_in) = span;
+            if first == end {
+                continue;
+            }
+            let plane = &mut dx[c * self.in_plane()..][..self.in_plane()];
+            let row = &cols[row * row_stride..][..p];
+            for oy in 0..self.oh {
+                let Some(y) = self.in_row(oy, i) else {
+                    continue;
+                };
+                let src = &row[oy * ow + first..oy * ow + end];
+                let dst = &mut plane[y * self.w..(y + 1) * self.w];
+                if self.stride[1] == 1 {
+                    for (d, s) in dst[first_in..first_in + src.len()].iter_mut().zip(src) {
+                        *d += s;
                     }
-                    for oy in 0..self.oh {
-                        let Some(y) = self.in_row(oy, i) else {
-                            continue;
-                        };
-                        let src = &row[oy * ow + first..oy * ow + end];
-                        let dst = &mut plane[y * self.w..(y + 1) * self.w];
-                        if self.stride[1] == 1 {
-                            for (d, s) in dst[first_in..first_in + src.len()].iter_mut().zip(src) {
-                                *d += s;
-                            }
-                        } else {
-                            let s = self.stride[1];
-                            for (k, v) in src.iter().enumerate() {
-                                dst[first_in + k * s] += v;
-                            }
-                        }
+                } else {
+                    let s = self.stride[1];
+                    for (k, v) in src.iter().enumerate() {
+                        dst[first_in + k * s] += v;
                     }
                 }
             }
         }
     }
+}
+
+/// One row of a columns matrix: input channel `c`, kernel row `i`, the row's index, and the
+/// output columns `(first, end)` that read inside the image, starting at input column `first_in`.
+struct Tap {
+    c: usize,
+    i: usize,
+    row: usize,
+    span: (usize, usize, usize),
 }
 
 /// `dst.fill(0.0)` for short rows: inline vector stores, no call.

@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::conv::{View, chunk_len, matmul, plan};
+use super::conv::{Split, View, matmul};
 use super::geometry::ConvGeometry;
 use super::vectorized;
 
@@ -30,102 +30,110 @@ fn samples_per_product(g: &ConvGeometry) -> usize {
     MIN_WIDTH.div_ceil(g.out_plane().max(1)).max(1)
 }
 
-/// [`super::conv::forward`] for small planes.
-pub(super) fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32]>) -> Vec<f32> {
+/// One product's worth of samples in a thread's chunk: the first sample, how many, their
+/// columns side by side (`count · oh · ow`), the group, and the scratch matrices.
+struct Block<'a> {
+    start: usize,
+    count: usize,
+    width: usize,
+    gi: usize,
+    /// `col_rows × width`.
+    cols: &'a mut [f32],
+    /// `cg_out × width`.
+    wide: &'a mut [f32],
+}
+
+/// Runs `step` over every block of samples and every group: `dst` holds `dst_sample` values per
+/// sample and `src` `src_sample`, both cut into the same per-thread chunks of samples.
+fn in_blocks<F>(
+    g: &ConvGeometry,
+    dst: &mut [f32],
+    dst_sample: usize,
+    src: &[f32],
+    src_sample: usize,
+    step: F,
+) where
+    F: Fn(&mut [f32], &[f32], Block<'_>) + Sync,
+{
     let p = g.out_plane();
-    let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
-    let (sample_in, sample_out) = (g.c_in * g.in_plane(), g.c_out * p);
-    let mut out = vec![0.0f32; g.batch * sample_out];
-    let (chunks, par) = plan(g.batch);
-    let per = chunk_len(g.batch, chunks);
-    out.par_chunks_mut(per * sample_out)
-        .zip(x.par_chunks(per * sample_in))
-        .for_each(|(out, x)| {
-            let here = out.len() / sample_out;
+    let split = Split::of(g);
+    dst.par_chunks_mut(split.per * dst_sample)
+        .zip(src.par_chunks(split.per * src_sample))
+        .for_each(|(dst, src)| {
+            let here = dst.len() / dst_sample;
             let nb = samples_per_product(g).min(here);
-            let mut cols = vec![0.0f32; kg * nb * p];
-            let mut prod = vec![0.0f32; cgo * nb * p];
+            let mut cols = vec![0.0f32; g.col_rows() * nb * p];
+            let mut wide = vec![0.0f32; g.cg_out() * nb * p];
             for start in (0..here).step_by(nb) {
                 let count = nb.min(here - start);
-                let width = count * p;
                 for gi in 0..g.groups {
-                    for b in 0..count {
-                        let xs = &x[(start + b) * sample_in + gi * cgi * g.in_plane()..]
-                            [..cgi * g.in_plane()];
-                        vectorized(|| g.im2col_strided(xs, &mut cols[b * p..], width));
-                    }
-                    let lhs = View {
-                        data: &w[gi * cgo * kg..(gi + 1) * cgo * kg],
-                        rs: kg,
-                        cs: 1,
+                    let block = Block {
+                        start,
+                        count,
+                        width: count * p,
+                        gi,
+                        cols: &mut cols,
+                        wide: &mut wide,
                     };
-                    let rhs = View {
-                        data: &cols,
-                        rs: width,
-                        cs: 1,
-                    };
-                    matmul(cgo, width, kg, &mut prod, (width, 1), false, lhs, rhs, par);
-                    for o in 0..cgo {
-                        let shift = bias.map_or(0.0, |b| b[gi * cgo + o]);
-                        for b in 0..count {
-                            let dst =
-                                &mut out[(start + b) * sample_out + (gi * cgo + o) * p..][..p];
-                            let src = &prod[o * width + b * p..][..p];
-                            for (d, &s) in dst.iter_mut().zip(src) {
-                                *d = s + shift;
-                            }
-                        }
-                    }
+                    step(dst, src, block);
                 }
             }
         });
+}
+
+/// [`super::conv::forward`] for small planes.
+pub(super) fn forward(g: &ConvGeometry, x: &[f32], w: &[f32], bias: Option<&[f32]>) -> Vec<f32> {
+    let (p, kg, cgo) = (g.out_plane(), g.col_rows(), g.cg_out());
+    let split = Split::of(g);
+    let (par, sample_in, sample_out) = (split.par, split.sample_in, split.sample_out);
+    let mut out = vec![0.0f32; g.batch * sample_out];
+    in_blocks(g, &mut out, sample_out, x, sample_in, |out, x, b| {
+        let (start, count, width, gi) = (b.start, b.count, b.width, b.gi);
+        let (cols, prod) = (b.cols, b.wide);
+        for k in 0..count {
+            let xs = g.group_input(&x[(start + k) * sample_in..], gi);
+            vectorized(|| g.im2col(xs, &mut cols[k * p..], width));
+        }
+        let lhs = View::rows(g.group_weight(w, gi), kg);
+        let rhs = View::rows(cols, width);
+        matmul(cgo, width, kg, prod, (width, 1), false, lhs, rhs, par);
+        for o in 0..cgo {
+            let shift = bias.map_or(0.0, |b| b[gi * cgo + o]);
+            for k in 0..count {
+                let dst = &mut out[(start + k) * sample_out + (gi * cgo + o) * p..][..p];
+                let src = &prod[o * width + k * p..][..p];
+                for (d, &s) in dst.iter_mut().zip(src) {
+                    *d = s + shift;
+                }
+            }
+        }
+    });
     out
 }
 
 /// [`super::conv::backward_data`] for small planes.
 pub(super) fn backward_data(g: &ConvGeometry, dy: &[f32], w: &[f32]) -> Vec<f32> {
-    let p = g.out_plane();
-    let (kg, cgi, cgo) = (g.col_rows(), g.cg_in(), g.cg_out());
-    let (sample_in, sample_out) = (g.c_in * g.in_plane(), g.c_out * p);
+    let (p, kg, cgo) = (g.out_plane(), g.col_rows(), g.cg_out());
+    let split = Split::of(g);
+    let (par, sample_in, sample_out) = (split.par, split.sample_in, split.sample_out);
     let mut dx = vec![0.0f32; g.batch * sample_in];
-    let (chunks, par) = plan(g.batch);
-    let per = chunk_len(g.batch, chunks);
-    dx.par_chunks_mut(per * sample_in)
-        .zip(dy.par_chunks(per * sample_out))
-        .for_each(|(dx, dy)| {
-            let here = dx.len() / sample_in;
-            let nb = samples_per_product(g).min(here);
-            let mut gathered = vec![0.0f32; cgo * nb * p];
-            let mut cols = vec![0.0f32; kg * nb * p];
-            for start in (0..here).step_by(nb) {
-                let count = nb.min(here - start);
-                let width = count * p;
-                for gi in 0..g.groups {
-                    for o in 0..cgo {
-                        for b in 0..count {
-                            let src = &dy[(start + b) * sample_out + (gi * cgo + o) * p..][..p];
-                            gathered[o * width + b * p..][..p].copy_from_slice(src);
-                        }
-                    }
-                    // Wᵀ: element (r, c) of the transpose is W[c · kg + r].
-                    let lhs = View {
-                        data: &w[gi * cgo * kg..(gi + 1) * cgo * kg],
-                        rs: 1,
-                        cs: kg,
-                    };
-                    let rhs = View {
-                        data: &gathered,
-                        rs: width,
-                        cs: 1,
-                    };
-                    matmul(kg, width, cgo, &mut cols, (width, 1), false, lhs, rhs, par);
-                    for b in 0..count {
-                        let dxg = &mut dx[(start + b) * sample_in + gi * cgi * g.in_plane()..]
-                            [..cgi * g.in_plane()];
-                        vectorized(|| g.col2im_strided(&cols[b * p..], dxg, width));
-                    }
-                }
+    let group_len = g.cg_in() * g.in_plane();
+    in_blocks(g, &mut dx, sample_in, dy, sample_out, |dx, dy, b| {
+        let (start, count, width, gi) = (b.start, b.count, b.width, b.gi);
+        let (cols, gathered) = (b.cols, b.wide);
+        for o in 0..cgo {
+            for k in 0..count {
+                let src = &dy[(start + k) * sample_out + (gi * cgo + o) * p..][..p];
+                gathered[o * width + k * p..][..p].copy_from_slice(src);
             }
-        });
+        }
+        let lhs = View::transposed(g.group_weight(w, gi), kg);
+        let rhs = View::rows(gathered, width);
+        matmul(kg, width, cgo, cols, (width, 1), false, lhs, rhs, par);
+        for k in 0..count {
+            let dxg = &mut dx[(start + k) * sample_in + gi * group_len..][..group_len];
+            vectorized(|| g.col2im(&cols[k * p..], dxg, width));
+        }
+    });
     dx
 }

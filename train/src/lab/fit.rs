@@ -81,6 +81,17 @@ impl<M> Fitted<M> {
         self.epochs.last()
     }
 
+    /// `value` of the last epoch's point, NaN when no epoch completed.
+    pub fn final_value(&self, value: impl Fn(&EpochPoint) -> f64) -> f64 {
+        self.last().map_or(f64::NAN, value)
+    }
+
+    /// The last epoch's training and test accuracy, 0 when no epoch completed.
+    pub fn final_accs(&self) -> (f64, f64) {
+        self.last()
+            .map_or((0.0, 0.0), |p| (p.train_acc, p.test_acc))
+    }
+
     /// Final test accuracy (0 for a run that diverged before its first epoch ended).
     pub fn test_acc(&self) -> f64 {
         if self.diverged_at.is_some() {

@@ -120,6 +120,21 @@ impl MlpSpec {
         }
     }
 
+    /// The setup line of the network: `"2 hidden ReLU layers of 256 units, He initialisation"`.
+    pub fn describe(&self) -> String {
+        let act = match self.act {
+            Act::Relu => "ReLU",
+            other => other.name(),
+        };
+        let layers = if self.depth == 1 { "layer" } else { "layers" };
+        let init = match self.init {
+            InitScheme::He => "He".to_string(),
+            other => format!("{other:?}"),
+        };
+        let (depth, width) = (self.depth, self.width);
+        format!("{depth} hidden {act} {layers} of {width} units, {init} initialisation")
+    }
+
     /// Draws the network's weights on `device`.
     pub fn init(&self, device: &Device) -> Mlp {
         let k = self.act.pieces();
@@ -192,5 +207,28 @@ impl Mlp {
     /// Logits only.
     pub fn forward(&self, spec: &MlpSpec, x: Tensor<2>, train: bool) -> Tensor<2> {
         self.forward_traced(spec, x, train).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_names_depth_width_activation_and_initialisation() {
+        let spec = MlpSpec::new(784, 256, 2, 10);
+        assert_eq!(
+            spec.describe(),
+            "2 hidden ReLU layers of 256 units, He initialisation"
+        );
+        let one = MlpSpec {
+            act: Act::Tanh,
+            init: InitScheme::XavierFanIn,
+            ..MlpSpec::new(784, 64, 1, 10)
+        };
+        assert_eq!(
+            one.describe(),
+            "1 hidden tanh layer of 64 units, XavierFanIn initialisation"
+        );
     }
 }

@@ -6,6 +6,11 @@
 //! PNG pictures, one `variants/<variant>/metrics.csv` per trained variant and a self-contained
 //! `report.html` ([`html`]). Every conclusion sentence is computed from the run's numbers.
 //!
+//! An experiment (one file of [`experiments`]) states only what is particular to it: its
+//! variants, its measurements and its sentences. The rest is shared: training a variant and
+//! writing its folder, the budgets and the usual charts ([`experiments::common`]), and the table
+//! filled one variant at a time with its named numbers ([`Report::row`], [`table`]).
+//!
 //! Implemented: `init` (Glorot & Bengio 2010; He et al. 2015), `activations` (vanishing
 //! gradients; Glorot & Bengio 2010, Maas et al. 2013, Clevert et al. 2016, Goodfellow et al.
 //! 2013), `batch-norm` (Ioffe & Szegedy 2015), `dropout` (Srivastava et al. 2014),
@@ -24,6 +29,7 @@ pub mod mlp;
 pub mod plots;
 pub mod probe;
 pub mod report;
+pub mod table;
 pub mod variants;
 
 use std::path::{Path, PathBuf};

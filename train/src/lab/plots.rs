@@ -58,6 +58,30 @@ pub struct Chart {
     pub series: Vec<Series>,
 }
 
+impl Chart {
+    /// A chart titled `title` of `series` on a linear y axis.
+    pub fn new(
+        title: impl Into<String>,
+        x_label: &str,
+        y_label: &str,
+        series: Vec<Series>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            x_label: x_label.to_string(),
+            y_label: y_label.to_string(),
+            log_y: false,
+            series,
+        }
+    }
+
+    /// The same chart on a logarithmic y axis when `log_y`.
+    pub fn log_scale(mut self, log_y: bool) -> Self {
+        self.log_y = log_y;
+        self
+    }
+}
+
 pub(crate) fn plot_err(path: &Path) -> impl Fn(String) -> LabError + '_ {
     move |problem| LabError::Plot {
         path: path.to_path_buf(),

@@ -1,6 +1,8 @@
 //! What an experiment hands back and writes: the setup, one table (also `results.csv`), the
 //! pictures, the conclusion sentences computed from the measured numbers, and the named numbers
-//! themselves (what the tests assert on). [`Report::write`] puts `results.csv`, `results.json`
+//! themselves (what the tests assert on). The table is filled one variant at a time with
+//! [`Report::row`] ([`super::table`]); [`Report::get`] reads a number back for the conclusions.
+//! [`Report::write`] puts `results.csv`, `results.json`
 //! and the self-contained `report.html` into the experiment's folder.
 
 use std::collections::BTreeMap;
@@ -55,6 +57,12 @@ impl Report {
         }
     }
 
+    /// The same report citing `references` (the papers the experiment draws on).
+    pub fn cite(mut self, references: &[&str]) -> Self {
+        self.references = references.iter().map(|r| r.to_string()).collect();
+        self
+    }
+
     /// Adds a setup line.
     pub fn setup(&mut self, key: &str, value: impl Into<String>) {
         self.setup.push((key.to_string(), value.into()));
@@ -68,6 +76,17 @@ impl Report {
     /// A recorded number, NaN when absent.
     pub fn get(&self, key: &str) -> f64 {
         self.numbers.get(key).copied().unwrap_or(f64::NAN)
+    }
+
+    /// `show` of the number `variant/name` of each of `variants`, in their order: the values one
+    /// sentence compares, ready for named arguments of `format!`.
+    pub fn each<const N: usize>(
+        &self,
+        variants: [&str; N],
+        name: &str,
+        show: impl Fn(f64) -> String,
+    ) -> [String; N] {
+        variants.map(|v| show(self.get(&format!("{v}/{name}"))))
     }
 
     /// Adds a picture.

@@ -9,8 +9,8 @@
 
 use burn::module::Module;
 use burn::tensor::{ExecutionError, Int, Tensor, TensorData};
+use burn::train::InferenceStep;
 use burn::train::metric::{Adaptor, ItemLazy, LossInput};
-use burn::train::{InferenceStep, TrainOutput, TrainStep};
 use data::{IGNORE_ID, SegmentationBatch};
 use model::segmentation::SegNetwork;
 
@@ -135,15 +135,7 @@ impl Adaptor<SegmentationInput> for SegmentationOutput {
     }
 }
 
-impl TrainStep for Segmenter {
-    type Input = SegmentationBatch;
-    type Output = SegmentationOutput;
-
-    fn step(&self, batch: SegmentationBatch) -> TrainOutput<SegmentationOutput> {
-        let (output, total) = self.losses(batch);
-        TrainOutput::new(self, total.backward(), output)
-    }
-}
+crate::learning::train_step!(Segmenter, SegmentationBatch, SegmentationOutput);
 
 impl InferenceStep for Segmenter {
     type Input = SegmentationBatch;

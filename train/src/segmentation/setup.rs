@@ -10,7 +10,7 @@ use model::segmentation::{SegNetworkConfig, segmentation_config};
 
 use crate::error::TrainError;
 use crate::experiment::{ExperimentConfig, PreprocessKind};
-use crate::setup::Prepared;
+use crate::setup::{Prepared, saved_or};
 use crate::split::split_run_data;
 
 /// Inputs of at most this side get the CPU-sized width when the config names none.
@@ -88,27 +88,23 @@ pub fn prepare_segmentation(
     let train = &splits.train;
 
     let classes = data.classes.clone();
-    let pre = match saved_preprocessing {
-        Some(path) => Preprocessing::load(path)?,
-        None => match config.preprocess {
-            PreprocessKind::Standardize => {
-                Preprocessing::standardize(&Images(&**train), input, classes)?
-            }
-            PreprocessKind::None => Preprocessing::new(input, Normalize::None, classes)?,
-            PreprocessKind::Pca | PreprocessKind::Zca => {
-                return Err(TrainError::Config(
-                    "whitening is for classification; segmentation uses standardize or none".into(),
-                ));
-            }
-        },
-    };
+    let pre = saved_or(saved_preprocessing, || match config.preprocess {
+        PreprocessKind::Standardize => Ok(Preprocessing::standardize(
+            &Images(&**train),
+            input,
+            classes,
+        )?),
+        PreprocessKind::None => Ok(Preprocessing::new(input, Normalize::None, classes)?),
+        PreprocessKind::Pca | PreprocessKind::Zca => Err(TrainError::Config(
+            "whitening is for classification; segmentation uses standardize or none".into(),
+        )),
+    })?;
 
-    let augment = config.augment.resolve(first.shape);
     Ok(Prepared::assemble(
         network,
         pre,
         splits,
-        augment,
+        first.shape,
         config,
         start_epoch,
         data.name,

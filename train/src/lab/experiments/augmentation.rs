@@ -8,15 +8,21 @@
 use data::augment::augment_item;
 use data::{AugmentConfig, ImageItem, Pixels, Step, Transform};
 
-use super::common::{budget, epoch_chart, ranking};
+use super::common::{epoch_chart, figure, momentum, ranking};
 use crate::lab::cnn::{Pool, PoolNet};
 use crate::lab::data::Split;
-use crate::lab::fit::{Fitted, fit_augmented};
-use crate::lab::plots::charts;
-use crate::lab::report::pct;
+use crate::lab::fit::fit_augmented;
 use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
-use crate::optimizer::OptimizerConfig;
+
+/// The lecture's claim under test.
+const CLAIM: &str = "On a small training set, label-preserving transforms act as more data and raise test accuracy.";
+
+/// The papers the experiment draws on.
+const REFERENCES: [&str; 2] = [
+    "Simard, Steinkraus & Platt 2003, Best practices for convolutional neural networks applied to visual document analysis, ICDAR",
+    "Krizhevsky, Sutskever & Hinton 2012, ImageNet classification with deep convolutional neural networks",
+];
 
 /// The pipelines compared for `side`×`side` grey images.
 pub fn pipelines(side: usize) -> Vec<(&'static str, AugmentConfig)> {
@@ -67,26 +73,11 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     let epochs = ctx.epochs(20, 6);
     let side = data.shape[1];
     let (mean, std) = data.stats;
-    let mut report = Report::new(
-        "augmentation",
-        "On a small training set, label-preserving transforms act as more data and raise test accuracy.",
-    );
-    report.references = vec![
-        "Simard, Steinkraus & Platt 2003, Best practices for convolutional neural networks applied to visual document analysis, ICDAR".into(),
-        "Krizhevsky, Sutskever & Hinton 2012, ImageNet classification with deep convolutional neural networks".into(),
-    ];
+    let mut report = Report::new("augmentation", CLAIM).cite(&REFERENCES);
     report.setup("data", format!("{} (a small subset)", data.describe()));
     report.setup("network", "conv 5×5 ×16 → max pool → conv 5×5 ×32 → max pool → linear (the pooling experiment's network)");
     report.setup("transforms", "shift: pad 2 and crop back at random; rotation: ±12°; brightness/contrast: strength 0.3; all: the three in turn");
     report.setup("training", format!("{epochs} epochs, batch 32, SGD momentum 0.9, lr 0.01; a fresh draw of every transform each epoch"));
-    report.columns = [
-        "augmentation",
-        "train acc (clean images)",
-        "test acc",
-        "gap",
-    ]
-    .map(String::from)
-    .to_vec();
     // The subset's images back on the 0–1 scale, as the augmentation expects.
     let items: Vec<ImageItem> = data
         .train
@@ -99,6 +90,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
             label: y as usize,
         })
         .collect();
+    let cfg = momentum(ctx, epochs, 32, 0.01);
     let mut runs = Vec::new();
     let mut accs = Vec::new();
     for (name, config) in pipelines(side) {
@@ -118,13 +110,6 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         };
         ctx.device.seed(ctx.opts.seed);
         let net = PoolNet::new(side, data.classes, &ctx.device)?;
-        let cfg = budget(
-            epochs,
-            32,
-            OptimizerConfig::momentum(0.9),
-            0.01,
-            ctx.opts.seed,
-        );
         let hook: &dyn Fn(usize) -> Split = &augment;
         let f = fit_augmented(
             net,
@@ -135,32 +120,28 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
             &ctx.device,
         )?;
         write_variant(ctx, name, &f)?;
-        let (train, test) = f.last().map_or((0.0, 0.0), |p| (p.train_acc, p.test_acc));
-        report.number(format!("{name}/test_acc"), test);
-        report.number(format!("{name}/train_acc"), train);
+        let (train, test) = f.final_accs();
         report
-            .rows
-            .push(vec![name.into(), pct(train), pct(test), pct(train - test)]);
+            .row(name)
+            .number("train_acc", train)
+            .number("test_acc", test)
+            .text("augmentation", name)
+            .pct("train acc (clean images)", train)
+            .pct("test acc", test)
+            .pct("gap", train - test)
+            .end();
         accs.push((name.to_string(), test));
         runs.push((name.to_string(), f));
     }
-    let refs: Vec<(String, &Fitted<PoolNet>)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-    charts(
-        &ctx.path("accuracy.png"),
-        &[
-            epoch_chart("test accuracy", "accuracy", &refs, |p| p.test_acc),
-            epoch_chart("train − test accuracy", "gap", &refs, |p| {
-                p.train_acc - p.test_acc
-            }),
-        ],
-        2,
-    )?;
-    report.picture(
-        "accuracy.png",
-        "Test accuracy and train/test gap per epoch for each augmentation.",
-    );
-    let numbers = report.numbers.clone();
-    let g = |k: &str| numbers.get(k).copied().unwrap_or(f64::NAN);
+    let panels = [
+        epoch_chart("test accuracy", "accuracy", &runs, |p| p.test_acc),
+        epoch_chart("train − test accuracy", "gap", &runs, |p| {
+            p.train_acc - p.test_acc
+        }),
+    ];
+    let caption = "Test accuracy and train/test gap per epoch for each augmentation.";
+    figure(ctx, &mut report, "accuracy.png", &panels, caption)?;
+    let gain = report.get("all/test_acc") - report.get("none/test_acc");
     report.conclusions = vec![
         format!(
             "Test accuracy after {epochs} epochs, best first: {}.",
@@ -168,7 +149,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         ),
         format!(
             "All transforms together changed test accuracy by {:+.1} points against no augmentation.",
-            100.0 * (g("all/test_acc") - g("none/test_acc"))
+            100.0 * gain
         ),
     ];
     Ok(report)

@@ -4,17 +4,24 @@
 
 use model::init::InitScheme;
 
-use super::common::{budget, loss_chart};
-use crate::lab::fit::{Fitted, fit};
+use super::common::{figure, fit_variant, loss_chart, momentum};
 use crate::lab::mlp::{BnPlace, MlpSpec};
-use crate::lab::plots::charts;
 use crate::lab::report::pct;
-use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
-use crate::optimizer::OptimizerConfig;
+
+/// The lecture's claim under test.
+const CLAIM: &str = "Batch norm allows higher learning rates and makes training insensitive to a bad initialisation; before or after the non-linearity?";
+
+/// The papers the experiment draws on.
+const REFERENCES: [&str; 1] = [
+    "Ioffe & Szegedy 2015, Batch normalization: accelerating deep network training by reducing internal covariate shift, ICML",
+];
 
 /// The normal learning rate (the 10× case uses ten times it).
 pub const LR: f64 = 0.02;
+
+/// Hidden layers of the network.
+pub const DEPTH: usize = 6;
 
 /// Below this test accuracy a run "did not train".
 pub const TRAINED: f64 = 0.5;
@@ -27,105 +34,80 @@ fn place_name(p: BnPlace) -> &'static str {
     }
 }
 
+/// What a run did: diverged (and where), did not train, or trained.
+fn outcome(diverged_at: Option<usize>, acc: f64) -> String {
+    match diverged_at {
+        Some(i) => format!("diverged at iteration {i}"),
+        None if acc < TRAINED => "did not train".to_string(),
+        None => "trained".to_string(),
+    }
+}
+
 /// Runs the experiment.
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     let data = ctx.load("mnist", ctx.size(20000, 2000), ctx.size(5000, 1000))?;
     let epochs = ctx.epochs(5, 2);
-    let depth = 6;
-    let mut report = Report::new(
-        "batch-norm",
-        "Batch norm allows higher learning rates and makes training insensitive to a bad initialisation; before or after the non-linearity?",
-    );
-    report.references = vec!["Ioffe & Szegedy 2015, Batch normalization: accelerating deep network training by reducing internal covariate shift, ICML".into()];
+    let mut report = Report::new("batch-norm", CLAIM).cite(&REFERENCES);
     report.setup("data", data.describe());
-    report.setup("network", format!("{depth} hidden ReLU layers of 128 units; He initialisation, or N(0, 0.01²) for the bad case"));
+    report.setup("network", format!("{DEPTH} hidden ReLU layers of 128 units; He initialisation, or N(0, 0.01²) for the bad case"));
+    let lrs = format!("lr {LR} or {}", 10.0 * LR);
     report.setup(
         "training",
-        format!(
-            "{epochs} epoch(s), batch 64, SGD momentum 0.9, lr {LR} or {}",
-            10.0 * LR
-        ),
+        format!("{epochs} epoch(s), batch 64, SGD momentum 0.9, {lrs}"),
     );
-    report.columns = [
-        "batch norm",
-        "condition",
-        "final train loss",
-        "test acc",
-        "outcome",
-    ]
-    .map(String::from)
-    .to_vec();
     let conditions = [
-        ("normal", LR, InitScheme::He),
-        ("lr10x", 10.0 * LR, InitScheme::He),
-        ("bad_init", LR, InitScheme::Gaussian { std: 0.01 }),
+        ("normal", LR, InitScheme::He, format!("At lr {LR}")),
+        (
+            "lr10x",
+            10.0 * LR,
+            InitScheme::He,
+            format!("At the 10× learning rate {}", 10.0 * LR),
+        ),
+        (
+            "bad_init",
+            LR,
+            InitScheme::Gaussian { std: 0.01 },
+            "Under N(0, 0.01²) initialisation".to_string(),
+        ),
     ];
-    let mut charts_list = Vec::new();
-    let mut sentences = Vec::new();
-    for (cond, lr, init) in conditions {
+    let mut panels = Vec::new();
+    for (cond, lr, init, label) in conditions {
+        let cfg = momentum(ctx, epochs, 64, lr);
         let mut runs = Vec::new();
+        let mut parts = Vec::new();
         for place in [BnPlace::None, BnPlace::Before, BnPlace::After] {
             let spec = MlpSpec {
                 init,
                 bn: place,
-                ..MlpSpec::new(data.train.dim, 128, depth, data.classes)
+                ..MlpSpec::new(data.train.dim, 128, DEPTH, data.classes)
             };
-            let f = fit(
-                &spec,
-                &data,
-                &budget(
-                    epochs,
-                    64,
-                    OptimizerConfig::momentum(0.9),
-                    lr,
-                    ctx.opts.seed,
-                ),
-                &ctx.device,
-            )?;
             let name = place_name(place);
-            write_variant(ctx, &format!("{name}-{cond}"), &f)?;
-            let acc = f.test_acc();
-            let outcome = match f.diverged_at {
-                Some(i) => format!("diverged at iteration {i}"),
-                None if acc < TRAINED => "did not train".to_string(),
-                None => "trained".to_string(),
-            };
-            report.number(format!("{name}/{cond}/test_acc"), acc);
-            report.number(
-                format!("{name}/{cond}/diverged"),
-                f64::from(u8::from(f.diverged_at.is_some())),
-            );
-            let loss = f.last().map_or(f64::NAN, |p| p.train_loss);
-            report.rows.push(vec![
-                name.into(),
-                format!("{cond} (lr {lr})"),
-                crate::lab::report::fmt(loss),
-                pct(acc),
-                outcome.clone(),
-            ]);
-            sentences.push((cond, name, outcome, acc));
+            let f = fit_variant(ctx, &format!("{name}-{cond}"), &spec, &data, &cfg)?;
+            let outcome = outcome(f.diverged_at, f.test_acc());
+            report
+                .row(format!("{name}/{cond}"))
+                .diverged(&f)
+                .text("batch norm", name)
+                .text("condition", format!("{cond} (lr {lr})"))
+                .fmt("final train loss", f.final_value(|p| p.train_loss))
+                .test_acc(&f)
+                .text("outcome", outcome.clone())
+                .end();
+            parts.push(format!("BN {name}: {outcome} ({})", pct(f.test_acc())));
             runs.push((format!("BN {name}"), f));
         }
-        let refs: Vec<(String, &Fitted)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-        charts_list.push(loss_chart(&format!("{cond} (lr {lr})"), &refs, 20, true));
-    }
-    charts(&ctx.path("training.png"), &charts_list, 3)?;
-    report.picture("training.png", "Training loss per iteration (log scale): normal learning rate, 10× learning rate, bad initialisation (a curve that stops early diverged).");
-    for cond in ["normal", "lr10x", "bad_init"] {
-        let parts: Vec<String> = sentences
-            .iter()
-            .filter(|s| s.0 == cond)
-            .map(|(_, name, outcome, acc)| format!("BN {name}: {outcome} ({})", pct(*acc)))
-            .collect();
-        let label = match cond {
-            "normal" => format!("At lr {LR}"),
-            "lr10x" => format!("At the 10× learning rate {}", 10.0 * LR),
-            _ => "Under N(0, 0.01²) initialisation".to_string(),
-        };
+        panels.push(loss_chart(&format!("{cond} (lr {lr})"), &runs, 20, true));
         report
             .conclusions
             .push(format!("{label}: {}.", parts.join("; ")));
     }
+    figure(
+        ctx,
+        &mut report,
+        "training.png",
+        &panels,
+        "Training loss per iteration (log scale): normal learning rate, 10× learning rate, bad initialisation (a curve that stops early diverged).",
+    )?;
     let before = report.get("before/normal/test_acc");
     let after = report.get("after/normal/test_acc");
     report.conclusions.push(format!(

@@ -7,14 +7,21 @@
 
 use burn::module::Module;
 
-use super::common::{budget, epoch_chart, ranking};
+use super::common::{epoch_chart, figure, fit_net, momentum, ranking_of};
 use crate::lab::cnn::{LayerNet, MAPS, Stage};
-use crate::lab::fit::{Fitted, fit_with};
-use crate::lab::plots::charts;
 use crate::lab::report::{fmt, pct};
-use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
-use crate::optimizer::OptimizerConfig;
+
+/// The lecture's claim under test.
+const CLAIM: &str =
+    "Weight sharing cuts the parameters by orders of magnitude without losing accuracy on images.";
+
+/// The papers the experiment draws on.
+const REFERENCES: [&str; 3] = [
+    "LeCun, Bottou, Bengio & Haffner 1998, Gradient-based learning applied to document recognition",
+    "Taigman, Yang, Ranzato & Wolf 2014, DeepFace (locally connected layers)",
+    "Ranzato, in LeCun & Ranzato 2013, Deep learning tutorial, ICML (the 200×200 / 40k-unit arithmetic)",
+];
 
 /// Weights of the hidden stage of a 200×200 image with 40,000 hidden units: fully connected,
 /// locally connected with 10×10 fields, and 100 convolution filters of 10×10.
@@ -34,15 +41,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     let side = data.shape[1];
     let lr = 0.01;
     let out = side - 4;
-    let mut report = Report::new(
-        "layers",
-        "Weight sharing cuts the parameters by orders of magnitude without losing accuracy on images.",
-    );
-    report.references = vec![
-        "LeCun, Bottou, Bengio & Haffner 1998, Gradient-based learning applied to document recognition".into(),
-        "Taigman, Yang, Ranzato & Wolf 2014, DeepFace (locally connected layers)".into(),
-        "Ranzato, in LeCun & Ranzato 2013, Deep learning tutorial, ICML (the 200×200 / 40k-unit arithmetic)".into(),
-    ];
+    let mut report = Report::new("layers", CLAIM).cite(&REFERENCES);
     report.setup("data", data.describe());
     report.setup("network", format!("hidden stage of {MAPS}×{out}×{out} units (5×5 windows, or all pixels) → ReLU → max pool 2×2 → linear"));
     report.setup(
@@ -51,89 +50,57 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
             "{epochs} epoch(s), batch 64, SGD momentum 0.9, lr {lr}; Burn's default initialisation"
         ),
     );
-    report.columns = [
-        "hidden stage",
-        "parameters (hidden stage)",
-        "parameters (all)",
-        "test acc",
-    ]
-    .map(String::from)
-    .to_vec();
+    let cfg = momentum(ctx, epochs, 64, lr);
     let mut runs = Vec::new();
-    let mut accs = Vec::new();
     let head = (MAPS * out * out / 4) * data.classes + data.classes;
     for stage in [Stage::Dense, Stage::Local, Stage::Conv] {
-        ctx.device.seed(ctx.opts.seed);
-        let net = LayerNet::new(stage, side, data.classes, &ctx.device)?;
-        let params = net.num_params();
-        let cfg = budget(
-            epochs,
-            64,
-            OptimizerConfig::momentum(0.9),
-            lr,
-            ctx.opts.seed,
-        );
-        let f = fit_with(
-            net,
+        let build = |device: &_| LayerNet::new(stage, side, data.classes, device);
+        let f = fit_net(
+            ctx,
+            stage.name(),
+            build,
             &|m: &LayerNet, x, _| m.forward(x),
             &data,
             &cfg,
-            &ctx.device,
         )?;
-        write_variant(ctx, stage.name(), &f)?;
-        report.number(format!("{}/params", stage.name()), params as f64);
-        report.number(format!("{}/test_acc", stage.name()), f.test_acc());
-        report.rows.push(vec![
-            stage.name().into(),
-            (params - head).to_string(),
-            params.to_string(),
-            pct(f.test_acc()),
-        ]);
-        accs.push((stage.name().to_string(), f.test_acc()));
+        let params = f.model.num_params();
+        report
+            .row(stage.name())
+            .number("params", params as f64)
+            .text("hidden stage", stage.name())
+            .text("parameters (hidden stage)", (params - head).to_string())
+            .text("parameters (all)", params.to_string())
+            .test_acc(&f)
+            .end();
         runs.push((stage.name().to_string(), f));
     }
     for (name, weights) in lecture_arithmetic() {
-        report.number(format!("lecture/{name}"), weights);
-        report.rows.push(vec![
-            format!("200×200 image, 40k units: {name}"),
-            fmt(weights),
-            "-".into(),
-            "-".into(),
-        ]);
+        report
+            .row("lecture")
+            .number(name, weights)
+            .text("hidden stage", format!("200×200 image, 40k units: {name}"))
+            .fmt("parameters (hidden stage)", weights)
+            .text("parameters (all)", "-")
+            .text("test acc", "-")
+            .end();
     }
-    let refs: Vec<(String, &Fitted<LayerNet>)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-    charts(
-        &ctx.path("accuracy.png"),
-        &[epoch_chart("test accuracy", "accuracy", &refs, |p| {
-            p.test_acc
-        })],
-        1,
-    )?;
-    report.picture(
-        "accuracy.png",
-        "Test accuracy per epoch of the three hidden stages.",
-    );
-    let numbers = report.numbers.clone();
-    let g = |k: &str| numbers.get(k).copied().unwrap_or(f64::NAN);
+    let caption = "Test accuracy per epoch of the three hidden stages.";
+    let chart = epoch_chart("test accuracy", "accuracy", &runs, |p| p.test_acc);
+    figure(ctx, &mut report, "accuracy.png", &[chart], caption)?;
+    let stages = ["fully connected", "locally connected", "convolutional"];
+    let [dense, local, conv] = report.each(stages, "params", |v| v.to_string());
+    let [acc_dense, acc_local, acc_conv] = report.each(stages, "test_acc", pct);
+    let [all_pixels, fields, filters] = lecture_arithmetic().map(|(_, weights)| fmt(weights));
     report.conclusions = vec![
         format!(
-            "Same {MAPS}×{out}×{out} hidden units: {} parameters fully connected, {} locally connected, {} convolutional (whole networks), with test accuracy {}, {}, {}.",
-            g("fully connected/params"),
-            g("locally connected/params"),
-            g("convolutional/params"),
-            pct(g("fully connected/test_acc")),
-            pct(g("locally connected/test_acc")),
-            pct(g("convolutional/test_acc"))
+            "Same {MAPS}×{out}×{out} hidden units: {dense} parameters fully connected, {local} locally connected, {conv} convolutional (whole networks), with test accuracy {acc_dense}, {acc_local}, {acc_conv}."
         ),
         format!(
-            "For a 200×200 image and 40,000 hidden units: {} weights fully connected, {} with 10×10 local fields, {} for 100 shared 10×10 filters.",
-            fmt(g("lecture/fully connected")),
-            fmt(g("lecture/locally connected, 10×10 fields")),
-            fmt(g("lecture/convolutional, 100 filters 10×10"))
+            "For a 200×200 image and 40,000 hidden units: {all_pixels} weights fully connected, {fields} with 10×10 local fields, {filters} for 100 shared 10×10 filters."
         ),
         format!(
             "Test accuracy after {epochs} epoch(s), best first: {}.",
-            ranking(&accs)
+            ranking_of(&runs)
         ),
     ];
     Ok(report)

@@ -4,15 +4,22 @@
 
 use plotters::prelude::*;
 
-use super::common::{budget, ranking, training_curves};
+use super::common::{budget, fit_variant, ranking_of, training_curves};
 use super::trajectories::{KAPPA, Rule, START, crossings, f, steep_travel, steps_to, trajectory};
-use crate::lab::fit::{Fitted, fit};
 use crate::lab::mlp::MlpSpec;
 use crate::lab::plots::{PALETTE, canvas, tick};
-use crate::lab::report::{fmt, pct};
-use crate::lab::variants::write_variant;
+use crate::lab::report::fmt;
 use crate::lab::{Ctx, LabError, Report};
 use crate::optimizer::OptimizerConfig;
+
+/// The lecture's claim under test.
+const CLAIM: &str = "Momentum damps the zig-zag of SGD across a narrow valley; adaptive methods (AdaGrad, RMSProp, Adam) rescale each direction.";
+
+/// The papers the experiment draws on.
+const REFERENCES: [&str; 2] = [
+    "Polyak 1964; Nesterov 1983; Sutskever, Martens, Dahl & Hinton 2013, On the importance of initialization and momentum in deep learning",
+    "Duchi, Hazan & Singer 2011 (AdaGrad); Hinton, Coursera lecture 6e (RMSProp); Kingma & Ba 2015 (Adam); Loshchilov & Hutter 2019 (AdamW)",
+];
 
 /// Name, rule and learning rate on the 2-D function; config and learning rate on the network.
 pub fn contenders() -> [(&'static str, Rule, f64, OptimizerConfig, f64); 7] {
@@ -150,14 +157,7 @@ fn draw_paths(path: &std::path::Path, paths: &[(&str, Vec<(f64, f64)>)]) -> Resu
 pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     let data = ctx.load("mnist", ctx.size(20000, 2000), ctx.size(5000, 1000))?;
     let epochs = ctx.epochs(5, 1);
-    let mut report = Report::new(
-        "optimizers",
-        "Momentum damps the zig-zag of SGD across a narrow valley; adaptive methods (AdaGrad, RMSProp, Adam) rescale each direction.",
-    );
-    report.references = vec![
-        "Polyak 1964; Nesterov 1983; Sutskever, Martens, Dahl & Hinton 2013, On the importance of initialization and momentum in deep learning".into(),
-        "Duchi, Hazan & Singer 2011 (AdaGrad); Hinton, Coursera lecture 6e (RMSProp); Kingma & Ba 2015 (Adam); Loshchilov & Hutter 2019 (AdamW)".into(),
-    ];
+    let mut report = Report::new("optimizers", CLAIM).cite(&REFERENCES);
     report.setup("data", data.describe());
     report.setup("network", "2 hidden ReLU layers of 128 units, He initialisation, the same initial weights for every optimiser");
     report.setup(
@@ -173,101 +173,70 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
             START.0, START.1
         ),
     );
-    report.columns = [
-        "optimizer",
-        "lr (net)",
-        "final train loss",
-        "test acc",
-        "lr (2-D)",
-        "steps to f < 1e-3",
-        "y crossings",
-        "Σ|Δy| / |y₀|",
-    ]
-    .map(String::from)
-    .to_vec();
     let spec = MlpSpec::new(data.train.dim, 128, 2, data.classes);
     let mut runs = Vec::new();
     let mut paths = Vec::new();
-    let mut accs = Vec::new();
     for (name, rule, lr2, config, lr) in contenders() {
-        let fitted = fit(
-            &spec,
-            &data,
-            &budget(epochs, 64, config, lr, ctx.opts.seed),
-            &ctx.device,
-        )?;
-        write_variant(ctx, name, &fitted)?;
+        let cfg = budget(epochs, 64, config, lr, ctx.opts.seed);
+        let fitted = fit_variant(ctx, name, &spec, &data, &cfg)?;
         let path = trajectory(rule, lr2, STEPS);
         let to = steps_to(&path, 1e-3);
         let (cross, travel) = (crossings(&path), steep_travel(&path));
-        report.number(format!("{name}/test_acc"), fitted.test_acc());
-        report.number(
-            format!("{name}/steps_to_1e-3"),
-            to.map_or(f64::INFINITY, |s| s as f64),
-        );
-        report.number(format!("{name}/crossings"), cross as f64);
-        report.number(format!("{name}/steep_travel"), travel);
-        report.number(
-            format!("{name}/final_f"),
-            path.last().map_or(f64::NAN, |&p| f(p)),
-        );
-        let loss = fitted.last().map_or(f64::NAN, |p| p.train_loss);
-        report.rows.push(vec![
-            name.into(),
-            format!("{lr}"),
-            fmt(loss),
-            pct(fitted.test_acc()),
-            format!("{lr2}"),
-            to.map_or(format!("> {STEPS}"), |s| s.to_string()),
-            cross.to_string(),
-            fmt(travel),
-        ]);
-        accs.push((name.to_string(), fitted.test_acc()));
+        report
+            .row(name)
+            .number("steps_to_1e-3", to.map_or(f64::INFINITY, |s| s as f64))
+            .number("crossings", cross as f64)
+            .number("steep_travel", travel)
+            .number("final_f", path.last().map_or(f64::NAN, |&p| f(p)))
+            .text("optimizer", name)
+            .text("lr (net)", format!("{lr}"))
+            .fmt("final train loss", fitted.final_value(|p| p.train_loss))
+            .test_acc(&fitted)
+            .text("lr (2-D)", format!("{lr2}"))
+            .text(
+                "steps to f < 1e-3",
+                to.map_or(format!("> {STEPS}"), |s| s.to_string()),
+            )
+            .text("y crossings", cross.to_string())
+            .fmt("Σ|Δy| / |y₀|", travel)
+            .end();
         runs.push((name.to_string(), fitted));
         paths.push((name, path));
     }
     draw_paths(&ctx.path("trajectories.png"), &paths)?;
     report.picture("trajectories.png", "Trajectories on the ill-conditioned quadratic over its contours (darker = higher f), and f along the steps.");
-    let refs: Vec<(String, &Fitted)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
     training_curves(
         ctx,
         &mut report,
-        &refs,
+        &runs,
         true,
         "Training loss per iteration (log scale) and test accuracy per epoch on the network.",
     )?;
-    let numbers = report.numbers.clone();
-    let g = |k: &str| numbers.get(k).copied().unwrap_or(f64::NAN);
-    let steps = |k: &str| {
-        let v = g(&format!("{k}/steps_to_1e-3"));
-        if v.is_finite() {
-            format!("{v:.0} steps")
-        } else {
-            format!("more than {STEPS} steps")
-        }
-    };
+    let valley = ["sgd", "momentum", "nesterov"];
+    let [cross_sgd, cross_momentum, cross_nesterov] =
+        report.each(valley, "crossings", |v| v.to_string());
+    let [travel_sgd, travel_momentum, travel_nesterov] = report.each(valley, "steep_travel", fmt);
+    let [sgd, momentum, nesterov, adam, rmsprop, adagrad] = report.each(
+        ["sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad"],
+        "steps_to_1e-3",
+        |v| {
+            if v.is_finite() {
+                format!("{v:.0} steps")
+            } else {
+                format!("more than {STEPS} steps")
+            }
+        },
+    );
     report.conclusions = vec![
         format!(
-            "On the quadratic SGD crossed the valley floor {} times and travelled {}× the necessary distance along the steep axis; momentum {} times and {}×, Nesterov {} times and {}×.",
-            g("sgd/crossings"),
-            fmt(g("sgd/steep_travel")),
-            g("momentum/crossings"),
-            fmt(g("momentum/steep_travel")),
-            g("nesterov/crossings"),
-            fmt(g("nesterov/steep_travel"))
+            "On the quadratic SGD crossed the valley floor {cross_sgd} times and travelled {travel_sgd}× the necessary distance along the steep axis; momentum {cross_momentum} times and {travel_momentum}×, Nesterov {cross_nesterov} times and {travel_nesterov}×."
         ),
         format!(
-            "Reaching f < 1e-3 took SGD {}, momentum {}, Nesterov {}, Adam {}, RMSProp {}, AdaGrad {}.",
-            steps("sgd"),
-            steps("momentum"),
-            steps("nesterov"),
-            steps("adam"),
-            steps("rmsprop"),
-            steps("adagrad")
+            "Reaching f < 1e-3 took SGD {sgd}, momentum {momentum}, Nesterov {nesterov}, Adam {adam}, RMSProp {rmsprop}, AdaGrad {adagrad}."
         ),
         format!(
             "On the network, test accuracy after {epochs} epoch(s), best first: {}.",
-            ranking(&accs)
+            ranking_of(&runs)
         ),
     ];
     Ok(report)

@@ -7,15 +7,21 @@
 use data::{Whitening, WhiteningKind};
 use plotters::prelude::*;
 
-use super::common::{budget, head_mean, ranking, training_curves};
+use super::common::{CURVES_LOG, fit_variant, head_mean, momentum, ranking_of, training_curves};
 use crate::lab::data::{LabData, Split, load_with};
-use crate::lab::fit::{Fitted, fit};
 use crate::lab::mlp::MlpSpec;
 use crate::lab::plots::canvas;
-use crate::lab::report::{fmt, pct};
-use crate::lab::variants::write_variant;
+use crate::lab::report::fmt;
 use crate::lab::{Ctx, LabError, Report};
-use crate::optimizer::OptimizerConfig;
+
+/// The lecture's claim under test.
+const CLAIM: &str = "Zero-centred, standardised or whitened inputs make gradient descent converge faster than raw pixels.";
+
+/// The papers the experiment draws on.
+const REFERENCES: [&str; 2] = [
+    "LeCun, Bottou, Orr & Müller 1998, Efficient BackProp, §4.3",
+    "Bell & Sejnowski 1997, The independent components of natural scenes are edge filters; Krizhevsky 2009, Learning multiple layers of features from tiny images, §A",
+];
 
 /// ε added to each eigenvalue before whitening.
 pub const EPSILON: f32 = 1e-3;
@@ -134,14 +140,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     let (train, test) = (halve(&raw.train, side), halve(&raw.test, side));
     let side = side / 2;
     let epochs = ctx.epochs(5, 2);
-    let mut report = Report::new(
-        "preprocessing",
-        "Zero-centred, standardised or whitened inputs make gradient descent converge faster than raw pixels.",
-    );
-    report.references = vec![
-        "LeCun, Bottou, Orr & Müller 1998, Efficient BackProp, §4.3".into(),
-        "Bell & Sejnowski 1997, The independent components of natural scenes are edge filters; Krizhevsky 2009, Learning multiple layers of features from tiny images, §A".into(),
-    ];
+    let mut report = Report::new("preprocessing", CLAIM).cite(&REFERENCES);
     report.setup(
         "data",
         format!(
@@ -152,24 +151,12 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         ),
     );
     report.setup("transforms", format!("statistics from the training subset; per-pixel std floored at {STD_FLOOR}; whitening ε = {EPSILON}"));
-    report.setup(
-        "network",
-        "2 hidden ReLU layers of 256 units, He initialisation",
-    );
+    let spec = MlpSpec::new(train.dim, 256, 2, raw.classes);
+    report.setup("network", spec.describe());
     report.setup(
         "training",
         format!("{epochs} epochs, batch 64, SGD momentum 0.9, lr 0.01"),
     );
-    report.columns = [
-        "preprocessing",
-        "mean |corr| (train)",
-        "mean |corr| (test)",
-        "loss, first 20 steps",
-        "final train loss",
-        "test acc",
-    ]
-    .map(String::from)
-    .to_vec();
     let (mean, std) = per_pixel(&train);
     let centre = |img: &[f32]| {
         img.iter()
@@ -209,83 +196,59 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
             map(&test, |x| zca.apply(x)),
         ),
     ];
-    let spec = MlpSpec::new(train.dim, 256, 2, raw.classes);
+    let cfg = momentum(ctx, epochs, 64, 0.01);
     let mut runs = Vec::new();
-    let mut accs = Vec::new();
     let mut pictures = Vec::new();
     for (name, tr, te) in variants {
         let corr = mean_abs_correlation(&te);
         let corr_train = mean_abs_correlation(&tr);
-        report.number(format!("{name}/corr_train"), corr_train);
         let data = LabData {
             train: tr,
             test: te.clone(),
             shape: [1, side, side],
             ..raw.clone()
         };
-        let f = fit(
-            &spec,
-            &data,
-            &budget(
-                epochs,
-                64,
-                OptimizerConfig::momentum(0.9),
-                0.01,
-                ctx.opts.seed,
-            ),
-            &ctx.device,
-        )?;
-        write_variant(ctx, &name, &f)?;
+        let f = fit_variant(ctx, &name, &spec, &data, &cfg)?;
         let early = head_mean(&f.iter_loss, 20);
-        let last = f.last().map_or(f64::NAN, |p| p.train_eval_loss);
-        report.number(format!("{name}/corr"), corr);
-        report.number(format!("{name}/early_loss"), early);
-        report.number(format!("{name}/test_acc"), f.test_acc());
-        report.rows.push(vec![
-            name.clone(),
-            fmt(corr_train),
-            fmt(corr),
-            fmt(early),
-            fmt(last),
-            pct(f.test_acc()),
-        ]);
-        accs.push((name.clone(), f.test_acc()));
+        report
+            .row(&name)
+            .number("corr_train", corr_train)
+            .number("corr", corr)
+            .number("early_loss", early)
+            .text("preprocessing", name.clone())
+            .fmt("mean |corr| (train)", corr_train)
+            .fmt("mean |corr| (test)", corr)
+            .fmt("loss, first 20 steps", early)
+            .fmt("final train loss", f.final_value(|p| p.train_eval_loss))
+            .test_acc(&f)
+            .end();
         pictures.push((name.clone(), te));
         runs.push((name, f));
     }
     draw_images(&ctx.path("images.png"), &pictures, side)?;
     report.picture("images.png", "The first eight test images under each preprocessing (each image scaled to its own grey range).");
-    let refs: Vec<(String, &Fitted)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-    training_curves(
-        ctx,
-        &mut report,
-        &refs,
-        true,
-        "Training loss per iteration (log scale) and test accuracy per epoch.",
-    )?;
-    let numbers = report.numbers.clone();
-    let g = |k: &str| numbers.get(k).copied().unwrap_or(f64::NAN);
+    training_curves(ctx, &mut report, &runs, true, CURVES_LOG)?;
+    let whitening = ["none", "PCA-whitened", "ZCA-whitened"];
+    let [train_raw, train_pca, train_zca] = report.each(whitening, "corr_train", fmt);
+    let [test_raw, test_pca, test_zca] = report.each(whitening, "corr", fmt);
+    let all = [
+        "none",
+        "zero-centred",
+        "standardised",
+        "PCA-whitened",
+        "ZCA-whitened",
+    ];
+    let [raw, centred, standardised, pca, zca] = report.each(all, "early_loss", fmt);
     report.conclusions = vec![
         format!(
-            "Mean |correlation| between input pixels: {} raw, {} after PCA and {} after ZCA whitening on the training subset they were fitted on; {}, {} and {} on the test subset.",
-            fmt(g("none/corr_train")),
-            fmt(g("PCA-whitened/corr_train")),
-            fmt(g("ZCA-whitened/corr_train")),
-            fmt(g("none/corr")),
-            fmt(g("PCA-whitened/corr")),
-            fmt(g("ZCA-whitened/corr"))
+            "Mean |correlation| between input pixels: {train_raw} raw, {train_pca} after PCA and {train_zca} after ZCA whitening on the training subset they were fitted on; {test_raw}, {test_pca} and {test_zca} on the test subset."
         ),
         format!(
-            "Mean loss over the first 20 steps: {} raw, {} zero-centred, {} standardised, {} PCA, {} ZCA.",
-            fmt(g("none/early_loss")),
-            fmt(g("zero-centred/early_loss")),
-            fmt(g("standardised/early_loss")),
-            fmt(g("PCA-whitened/early_loss")),
-            fmt(g("ZCA-whitened/early_loss"))
+            "Mean loss over the first 20 steps: {raw} raw, {centred} zero-centred, {standardised} standardised, {pca} PCA, {zca} ZCA."
         ),
         format!(
             "Test accuracy after {epochs} epochs, best first: {}.",
-            ranking(&accs)
+            ranking_of(&runs)
         ),
     ];
     Ok(report)

@@ -4,16 +4,25 @@
 //!
 //! Tibshirani 1996 (the lasso); Krogh & Hertz 1992 (weight decay); Zou & Hastie 2005 (elastic net).
 
-use super::common::{budget, epoch_chart};
-use crate::lab::fit::{Fitted, fit};
+use super::common::{budget, epoch_chart, figure, fit_variant};
+use crate::lab::fit::FitConfig;
 use crate::lab::mlp::MlpSpec;
-use crate::lab::plots::{charts, histogram_grid};
+use crate::lab::plots::histogram_grid;
 use crate::lab::probe::weights;
 use crate::lab::report::{fmt, pct};
-use crate::lab::variants::write_variant;
 use crate::lab::{Ctx, LabError, Report};
 use crate::optimizer::OptimizerConfig;
 use crate::regularization::Regularization;
+
+/// The lecture's claim under test.
+const CLAIM: &str = "L2 shrinks all weights in proportion; L1 drives many of them to exactly (about) zero; both fight overfitting.";
+
+/// The papers the experiment draws on.
+const REFERENCES: [&str; 3] = [
+    "Tibshirani 1996, Regression shrinkage and selection via the lasso",
+    "Krogh & Hertz 1992, A simple weight decay can improve generalization",
+    "Zou & Hastie 2005, Regularization and variable selection via the elastic net",
+];
 
 /// |w| below this counts as "about zero".
 pub const ZERO: f32 = 1e-3;
@@ -27,20 +36,10 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     let data = ctx.load("mnist", ctx.size(5000, 1000), ctx.size(5000, 1000))?;
     let epochs = ctx.epochs(30, 10);
     let lr = 0.1;
-    let mut report = Report::new(
-        "regularization",
-        "L2 shrinks all weights in proportion; L1 drives many of them to exactly (about) zero; both fight overfitting.",
-    );
-    report.references = vec![
-        "Tibshirani 1996, Regression shrinkage and selection via the lasso".into(),
-        "Krogh & Hertz 1992, A simple weight decay can improve generalization".into(),
-        "Zou & Hastie 2005, Regularization and variable selection via the elastic net".into(),
-    ];
+    let mut report = Report::new("regularization", CLAIM).cite(&REFERENCES);
     report.setup("data", data.describe());
-    report.setup(
-        "network",
-        "1 hidden ReLU layer of 256 units, He initialisation",
-    );
+    let spec = MlpSpec::new(data.train.dim, 256, 1, data.classes);
+    report.setup("network", spec.describe());
     report.setup(
         "penalty",
         format!("λ₁·Σ|θ| + (λ₂/2)·Σθ² added to the loss; L1: λ₁ = {L1}, L2: λ₂ = {L2}"),
@@ -49,17 +48,6 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "training",
         format!("{epochs} epochs, batch 32, plain SGD lr {lr}"),
     );
-    report.columns = [
-        "penalty",
-        "|w| < 1e-3",
-        "mean |w|",
-        "train acc",
-        "test acc",
-        "gap",
-    ]
-    .map(String::from)
-    .to_vec();
-    let spec = MlpSpec::new(data.train.dim, 256, 1, data.classes);
     let variants = [
         ("none", Regularization::none()),
         ("L2", Regularization::l2(L2)),
@@ -69,26 +57,28 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
     let mut runs = Vec::new();
     let mut hists = Vec::new();
     for (name, reg) in variants {
-        let mut cfg = budget(epochs, 32, OptimizerConfig::sgd(), lr, ctx.opts.seed);
-        cfg.reg = reg;
-        let f = fit(&spec, &data, &cfg, &ctx.device)?;
-        write_variant(ctx, name, &f)?;
+        let cfg = FitConfig {
+            reg,
+            ..budget(epochs, 32, OptimizerConfig::sgd(), lr, ctx.opts.seed)
+        };
+        let f = fit_variant(ctx, name, &spec, &data, &cfg)?;
         let w = weights(&f.model)?;
         let zero = w.iter().filter(|v| v.abs() < ZERO).count() as f64 / w.len().max(1) as f64;
         let mean_abs = w.iter().map(|v| v.abs() as f64).sum::<f64>() / w.len().max(1) as f64;
-        let (train_acc, test_acc) = f.last().map_or((0.0, 0.0), |p| (p.train_acc, p.test_acc));
-        report.number(format!("{name}/zero_frac"), zero);
-        report.number(format!("{name}/mean_abs"), mean_abs);
-        report.number(format!("{name}/train_acc"), train_acc);
-        report.number(format!("{name}/test_acc"), test_acc);
-        report.rows.push(vec![
-            name.into(),
-            pct(zero),
-            fmt(mean_abs),
-            pct(train_acc),
-            pct(test_acc),
-            pct(train_acc - test_acc),
-        ]);
+        let (train_acc, test_acc) = f.final_accs();
+        report
+            .row(name)
+            .number("zero_frac", zero)
+            .number("mean_abs", mean_abs)
+            .number("train_acc", train_acc)
+            .number("test_acc", test_acc)
+            .text("penalty", name)
+            .pct("|w| < 1e-3", zero)
+            .fmt("mean |w|", mean_abs)
+            .pct("train acc", train_acc)
+            .pct("test acc", test_acc)
+            .pct("gap", train_acc - test_acc)
+            .end();
         let step = (w.len() / 20000).max(1);
         hists.push(w.iter().step_by(step).copied().collect::<Vec<f32>>());
         runs.push((name.to_string(), f));
@@ -105,42 +95,26 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
         "weights.png",
         "Histograms of all weights after training, one panel per penalty (each on its own range).",
     );
-    let refs: Vec<(String, &Fitted)> = runs.iter().map(|(n, f)| (n.clone(), f)).collect();
-    charts(
-        &ctx.path("accuracy.png"),
-        &[
-            epoch_chart("training accuracy", "accuracy", &refs, |p| p.train_acc),
-            epoch_chart("test accuracy", "accuracy", &refs, |p| p.test_acc),
-        ],
-        2,
-    )?;
-    report.picture("accuracy.png", "Training and test accuracy per epoch.");
-    let numbers = report.numbers.clone();
-    let g = |k: &str| numbers.get(k).copied().unwrap_or(f64::NAN);
+    let panels = [
+        epoch_chart("training accuracy", "accuracy", &runs, |p| p.train_acc),
+        epoch_chart("test accuracy", "accuracy", &runs, |p| p.test_acc),
+    ];
+    let caption = "Training and test accuracy per epoch.";
+    figure(ctx, &mut report, "accuracy.png", &panels, caption)?;
+    let penalties = ["none", "L2", "L1", "L1+L2"];
+    let [zero_none, zero_l2, zero_l1, zero_both] = report.each(penalties, "zero_frac", pct);
+    let [abs_none, abs_l2, abs_l1, _] = report.each(penalties, "mean_abs", fmt);
+    let [acc_none, acc_l2, acc_l1, acc_both] = report.each(penalties, "test_acc", pct);
+    let gap =
+        |k: &str| pct(report.get(&format!("{k}/train_acc")) - report.get(&format!("{k}/test_acc")));
+    let [gap_none, gap_l2, gap_l1, gap_both] = penalties.map(gap);
     report.conclusions = vec![
         format!(
-            "L1 leaves {} of the weights within 1e-3 of zero, against {} with L2, {} with L1+L2 and {} without a penalty.",
-            pct(g("L1/zero_frac")),
-            pct(g("L2/zero_frac")),
-            pct(g("L1+L2/zero_frac")),
-            pct(g("none/zero_frac"))
+            "L1 leaves {zero_l1} of the weights within 1e-3 of zero, against {zero_l2} with L2, {zero_both} with L1+L2 and {zero_none} without a penalty."
         ),
+        format!("Mean |w|: {abs_none} without a penalty, {abs_l2} with L2, {abs_l1} with L1."),
         format!(
-            "Mean |w|: {} without a penalty, {} with L2, {} with L1.",
-            fmt(g("none/mean_abs")),
-            fmt(g("L2/mean_abs")),
-            fmt(g("L1/mean_abs"))
-        ),
-        format!(
-            "Train/test gap: {} without a penalty, {} with L2, {} with L1, {} with L1+L2 (test accuracy {}, {}, {}, {}).",
-            pct(g("none/train_acc") - g("none/test_acc")),
-            pct(g("L2/train_acc") - g("L2/test_acc")),
-            pct(g("L1/train_acc") - g("L1/test_acc")),
-            pct(g("L1+L2/train_acc") - g("L1+L2/test_acc")),
-            pct(g("none/test_acc")),
-            pct(g("L2/test_acc")),
-            pct(g("L1/test_acc")),
-            pct(g("L1+L2/test_acc"))
+            "Train/test gap: {gap_none} without a penalty, {gap_l2} with L2, {gap_l1} with L1, {gap_both} with L1+L2 (test accuracy {acc_none}, {acc_l2}, {acc_l1}, {acc_both})."
         ),
     ];
     Ok(report)
