@@ -24,7 +24,10 @@ pub fn free_bytes(dir: &Path) -> Option<u64> {
         }
         stat.assume_init()
     };
-    Some(u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize)))
+    // Both fields are u64 on 64-bit Linux, narrower elsewhere.
+    #[allow(clippy::useless_conversion)]
+    let (blocks, size) = (u64::from(stat.f_bavail), u64::from(stat.f_frsize));
+    Some(blocks.saturating_mul(size))
 }
 
 /// An error unless the device of `path`'s folder has room for `bytes` and [`RESERVE`] more.
