@@ -64,7 +64,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(DataError::io(&tmp)(e));
+        // The file meant, not its temporary name (a full disk says which file it cost).
+        return Err(DataError::io(path)(e));
     }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

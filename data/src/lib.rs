@@ -72,7 +72,9 @@ pub use input::{Fit, InputSpec};
 pub use item::{IGNORE_ID, ImageItem, Pixels, SegItem};
 pub use memory::ImageDataset;
 pub use preprocess::{Normalize, Preprocessing};
-pub use sources::{ClassificationData, SegmentationData, load_classification, load_segmentation};
+pub use sources::{
+    ClassificationData, Loader, SegmentationData, load_classification, load_segmentation,
+};
 pub use spec::DatasetSpec;
 pub use stats::ChannelStats;
 pub use whitening::{Whitening, WhiteningKind};

@@ -137,19 +137,10 @@ fn with_train_images(header_dims: &[u32], data: &[u8], gz: bool) -> tempfile::Te
 #[test]
 fn absurd_headers_are_refused_before_allocating() {
     // (header, data, gzip, expected message, allocation bound in bytes)
+    const HUGE: &str = "claims 2147483648 items, more than the 16777216";
     let cases: [(&[u32], usize, bool, &str); 8] = [
-        (
-            &[1 << 31, 28, 28],
-            100,
-            false,
-            "claims 2147483648 items, more than the 16777216",
-        ),
-        (
-            &[1 << 31, 28, 28],
-            100,
-            true,
-            "claims 2147483648 items, more than the 16777216",
-        ),
+        (&[1 << 31, 28, 28], 100, false, HUGE),
+        (&[1 << 31, 28, 28], 100, true, HUGE),
         (
             &[1, 100_000, 100_000],
             100,

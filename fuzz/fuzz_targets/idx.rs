@@ -2,17 +2,10 @@
 //! of its dimensions, never a panic.
 #![no_main]
 
-#[path = "../../data/src/error.rs"]
-#[allow(dead_code)]
-mod error;
-#[path = "../../data/src/idx.rs"]
-#[allow(dead_code)]
-mod idx;
-
-use std::path::Path;
+use classic_cnn_fuzz::idx::parse_idx;
 
 libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
-    if let Ok(a) = idx::parse_idx(bytes, Path::new("fuzz.idx")) {
+    if let Ok(a) = parse_idx(bytes, std::path::Path::new("fuzz.idx")) {
         assert_eq!(a.data.len(), a.dims.iter().product::<usize>());
     }
 });

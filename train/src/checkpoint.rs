@@ -57,7 +57,9 @@ impl<R: Checkpoint> Checkpointer<R> for AtomicCheckpointer {
         let bytes = record
             .checkpoint_into_bytes()
             .map_err(CheckpointerError::Record)?;
-        write_atomic(&checkpoint_path(&self.dir, self.name, epoch), &bytes)
+        let path = checkpoint_path(&self.dir, self.name, epoch);
+        crate::disk_space::ensure_room(&path, bytes.len() as u64)
+            .and_then(|()| write_atomic(&path, &bytes))
             .map_err(|e| CheckpointerError::Unknown(e.to_string()))
     }
 

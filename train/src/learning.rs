@@ -73,6 +73,7 @@ pub(crate) fn configure_training<M: LearnerModel>(
     epochs: usize,
     start_epoch: usize,
 ) -> SupervisedTraining<M> {
+    crate::interrupt::stop_on_ctrl_c(training.interrupter(), dir.path());
     let interactive = std::io::stdout().is_terminal();
     let recorder = EpochRecorder::new(
         state.clone(),

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use burn::data::dataset::Dataset;
 use data::augment::{Augment, Augmented};
 use data::{
-    ClassificationData, ImageItem, InputSpec, Normalize, Preprocessing, WhiteningKind,
-    load_classification,
+    ClassificationData, ImageItem, InputSpec, Loader, Normalize, Preprocessing, WhiteningKind,
 };
 use model::NetworkConfig;
 use model::registry::{self, ModelArgs};
@@ -76,7 +75,12 @@ pub(crate) fn saved_or(
 
 /// Load the data of `config` (fetching it if needed).
 pub fn load_data(config: &ExperimentConfig) -> Result<ClassificationData, TrainError> {
-    Ok(load_classification(&config.dataset, &config.data_cache())?)
+    let cache = config.data_cache();
+    let loader = Loader {
+        cache: &cache,
+        skip_bad: config.skip_bad,
+    };
+    Ok(loader.classification(&config.dataset)?)
 }
 
 /// The network config for `config` on data with `classes` classes of native shape `native`.

@@ -10,6 +10,7 @@ mod experiment_cmd;
 mod export_cmd;
 mod export_samples;
 mod import_cmd;
+mod fuzz_cmd;
 mod lr_schedule;
 mod models;
 mod summary;
@@ -57,6 +58,8 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Write a run's weights as a torchvision state dict (SafeTensors or .pth).
     Export(export_cmd::ExportArgs),
+    /// Run the libFuzzer targets (fuzz/run.sh; nightly and cargo-fuzz needed).
+    Fuzz(fuzz_cmd::FuzzArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -73,5 +76,6 @@ fn main() -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args),
         Command::Import(args) => import_cmd::run(args),
         Command::Export(args) => export_cmd::run(args),
+        Command::Fuzz(args) => fuzz_cmd::run(args),
     }
 }

@@ -13,6 +13,8 @@ mod configs;
 mod datasets;
 #[path = "corpus/runs.rs"]
 mod runs;
+#[path = "corpus/skip_bad.rs"]
+mod skip_bad;
 
 /// One bad input: what to run and what the message must contain (`{DIR}` = the case's folder).
 pub struct Case {
@@ -88,6 +90,7 @@ fn every_bad_input_is_named_refused_and_leaves_no_run_folder() {
     cases.extend(datasets::cases(root));
     cases.extend(configs::cases(root));
     cases.extend(runs::cases(root));
+    cases.extend(skip_bad::cases(root));
     let mut failures = Vec::new();
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     for case in &cases {

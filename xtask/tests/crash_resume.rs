@@ -6,117 +6,15 @@
 //!
 //! The table printed at the end (`--nocapture`) is the one quoted in the README.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod harness;
+
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use data::idx::encode_idx;
-use train::metrics_csv::MetricsTable;
-
-const EPOCHS: usize = 3;
-
-/// `dir/{train,t10k}-{images-idx3,labels-idx1}-ubyte`: 28×28 grey, two classes (dark/light with a
-/// pattern), 192 training and 16 test images.
-fn write_idx(dir: &Path) {
-    for (split, n) in [("train", 192usize), ("t10k", 16)] {
-        let mut pixels = Vec::with_capacity(n * 784);
-        let mut labels = Vec::with_capacity(n);
-        for i in 0..n {
-            let class = (i % 2) as u8;
-            let base = if class == 0 { 40u32 } else { 180 };
-            pixels.extend((0..784u32).map(|p| (base + (p * 7 + i as u32 * 13) % 60) as u8));
-            labels.push(class);
-        }
-        std::fs::write(
-            dir.join(format!("{split}-images-idx3-ubyte")),
-            encode_idx(&[n, 28, 28], &pixels),
-        )
-        .expect("images");
-        std::fs::write(
-            dir.join(format!("{split}-labels-idx1-ubyte")),
-            encode_idx(&[n], &labels),
-        )
-        .expect("labels");
-    }
-}
-
-fn write_config(root: &Path) -> PathBuf {
-    let config = root.join("experiment.json");
-    let json = format!(
-        r#"{{ "model": "resnet20", "dataset": "idx:{}", "input_size": 28, "channels": 1,
-            "augment": "none", "batch_size": 12, "epochs": {EPOCHS}, "seed": 5,
-            "valid_fraction": 0.25, "num_workers": 1 }}"#,
-        root.join("data").display()
-    );
-    std::fs::write(&config, json).expect("config");
-    config
-}
-
-fn train(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
-    cmd.arg("train")
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-fn finish(cmd: &mut Command, what: &str) {
-    let out = cmd.output().expect("run xtask");
-    assert!(
-        out.status.success(),
-        "{what} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The columns that must not depend on an interruption: all but the timings.
-fn metrics(run: &Path) -> Vec<(usize, String, u64, u64, u64, u64)> {
-    let table = MetricsTable::load(&run.join("metrics.csv")).expect("metrics.csv");
-    table
-        .rows
-        .iter()
-        .map(|r| {
-            let bits = |x: f64| x.to_bits();
-            (
-                r.epoch,
-                r.split.clone(),
-                bits(r.loss),
-                bits(r.top1),
-                bits(r.top5),
-                bits(r.lr),
-            )
-        })
-        .collect()
-}
-
-fn summary_scores(run: &Path) -> (f64, f64) {
-    let text = std::fs::read_to_string(run.join("summary.json")).expect("summary.json");
-    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
-    let find = |key: &str| -> f64 {
-        fn walk(v: &serde_json::Value, key: &str) -> Option<f64> {
-            match v {
-                serde_json::Value::Object(m) => m
-                    .get(key)
-                    .and_then(|x| x.as_f64())
-                    .or_else(|| m.values().find_map(|x| walk(x, key))),
-                _ => None,
-            }
-        }
-        walk(&v, key).unwrap_or(f64::NAN)
-    };
-    (find("test_accuracy"), find("test_loss"))
-}
-
-/// Whether any file in `dir` (not recursive) has a name containing `part`.
-fn has_file(dir: &Path, part: &str) -> bool {
-    std::fs::read_dir(dir)
-        .map(|it| {
-            it.filter_map(|e| e.ok())
-                .any(|e| e.file_name().to_string_lossy().contains(part))
-        })
-        .unwrap_or(false)
-}
+use harness::{
+    EPOCHS, finish, has_file, metrics, prepare, summary_scores, third_of_epoch_two, train,
+};
 
 /// Waits (polling every 200 µs, at most 300 s) until `moment` holds or the child exits; kills it
 /// with SIGKILL when the moment came. Returns whether it was killed.
@@ -140,12 +38,8 @@ fn kill_when(child: &mut Child, moment: &dyn Fn() -> bool) -> bool {
 
 #[test]
 fn runs_killed_at_any_moment_resume_to_the_uninterrupted_result() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path();
-    std::fs::create_dir_all(root.join("data")).expect("mkdir");
-    write_idx(&root.join("data"));
-    let config = write_config(root);
-    let config = config.to_str().expect("utf-8 path");
+    let (tmp, config) = prepare("resnet20");
+    let (root, config) = (tmp.path(), config.as_str());
 
     let reference = root.join("reference");
     let started = Instant::now();
@@ -164,12 +58,7 @@ fn runs_killed_at_any_moment_resume_to_the_uninterrupted_result() {
     assert_eq!(want.len(), 2 * EPOCHS, "{want:?}");
     let want_scores = summary_scores(&reference);
     // A third of the reference's second training epoch: "mid-epoch" after epoch 1's checkpoint.
-    let half_epoch = MetricsTable::load(&reference.join("metrics.csv"))
-        .expect("metrics")
-        .split("train")
-        .find(|r| r.epoch == 2)
-        .map(|r| Duration::from_secs_f64(r.seconds / 3.0))
-        .expect("epoch 2");
+    let half_epoch = third_of_epoch_two(&reference);
 
     type Moment = Box<dyn Fn(&Path) -> bool>;
     let moments: Vec<(&str, Moment)> = vec![

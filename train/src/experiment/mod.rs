@@ -91,6 +91,10 @@ pub struct ExperimentConfig {
     /// Fine-tuning: train only the classifier head.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub freeze_backbone: bool,
+    /// Image folders (`folder:DIR`, segmentation folders): leave out the files that do not decode
+    /// or check, each named before the run starts, instead of stopping (`--skip-bad`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skip_bad: bool,
 }
 
 impl Default for ExperimentConfig {
@@ -126,6 +130,7 @@ impl Default for ExperimentConfig {
             init_from: None,
             num_classes: None,
             freeze_backbone: false,
+            skip_bad: false,
         }
     }
 }

@@ -112,6 +112,10 @@ pub struct Overrides {
     pub early_stop: Option<usize>,
     #[command(flatten)]
     pub fine_tune: crate::init_from::FineTuneFlags,
+    /// Image folders: skip the files that do not decode or check (all listed at the start) and
+    /// train on the rest, instead of stopping with the list.
+    #[arg(long)]
+    pub skip_bad: bool,
 }
 
 fn config_error(message: String) -> TrainError {
@@ -220,6 +224,7 @@ impl ExperimentConfig {
         set(&mut self.backend, o.backend);
         self.early_stop = o.early_stop.or(self.early_stop);
         o.fine_tune.apply(self);
+        self.skip_bad |= o.skip_bad;
         self.normalize();
         self.validate()
     }

@@ -1,0 +1,4 @@
+//! The `run_files` target: [`classic_cnn_fuzz_deep::run_files`] on the fuzzer's bytes.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| classic_cnn_fuzz_deep::run_files(bytes));
