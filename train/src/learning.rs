@@ -42,8 +42,11 @@ where
     DT: Dataset<I> + 'static,
     DV: Dataset<I> + 'static,
 {
+    if config.parallel == crate::distributed::Parallel::Mpi {
+        return crate::distributed::shard::rank_loaders(batcher, config, train, valid, start_epoch);
+    }
     let loader_train = DataLoaderBuilder::new(batcher.clone())
-        .batch_size(config.batch_size)
+        .batch_size(crate::distributed::loader_batch(config))
         .shuffle(config.seed)
         .num_workers(config.num_workers)
         .build(train);
@@ -73,7 +76,9 @@ pub(crate) fn configure_training<M: LearnerModel>(
     epochs: usize,
     start_epoch: usize,
 ) -> SupervisedTraining<M> {
-    let interactive = std::io::stdout().is_terminal();
+    // mpirun hands its ranks a pseudo-terminal, where Burn's TUI cannot start: plain lines there.
+    let interactive =
+        std::io::stdout().is_terminal() && !crate::distributed::collective::in_mpi_job();
     let recorder = EpochRecorder::new(
         state.clone(),
         dir.metrics_file(),
@@ -118,6 +123,8 @@ macro_rules! train_step {
 
             fn step(&self, batch: $batch) -> burn::train::TrainOutput<$output> {
                 let (output, total) = self.losses(batch);
+                // `loss_scale`: 1, or 1/N on N devices, whose gradients Burn sums.
+                let total = total.mul_scalar(self.loss_scale);
                 burn::train::TrainOutput::new(self, total.backward(), output)
             }
         }

@@ -15,6 +15,7 @@ pub mod classifier;
 pub mod confusion;
 pub mod confusion_plot;
 pub mod curves;
+pub mod distributed;
 pub mod error;
 pub mod evaluate;
 pub mod experiment;

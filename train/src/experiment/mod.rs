@@ -91,6 +91,10 @@ pub struct ExperimentConfig {
     /// Fine-tuning: train only the classifier head.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub freeze_backbone: bool,
+    /// How the run is spread over devices or MPI ranks (`--devices`, `--distributed`); never
+    /// saved, so a run may continue on another layout.
+    #[serde(skip)]
+    pub parallel: crate::distributed::Parallel,
 }
 
 impl Default for ExperimentConfig {
@@ -126,6 +130,7 @@ impl Default for ExperimentConfig {
             init_from: None,
             num_classes: None,
             freeze_backbone: false,
+            parallel: crate::distributed::Parallel::Single,
         }
     }
 }
