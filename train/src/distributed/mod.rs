@@ -99,7 +99,7 @@ pub fn replicas(config: &ExperimentConfig) -> usize {
 /// why it cannot be.
 pub fn replica_batch(config: &ExperimentConfig) -> Result<usize, TrainError> {
     let n = replicas(config);
-    if config.batch_size % n != 0 || config.batch_size < n {
+    if !config.batch_size.is_multiple_of(n) || config.batch_size < n {
         return Err(TrainError::Config(format!(
             "batch size {} cannot be split evenly over {n} replicas (devices or ranks): --batch-size \
              is the global batch; pick a multiple of {n}",

@@ -90,8 +90,9 @@ pub fn rank_run(
     }
     let mut payload = Vec::new();
     world.broadcast_bytes(&mut payload);
-    let scratch =
-        std::env::temp_dir().join(format!("classic-cnn-rank{rank}-{}", std::process::id()));
+    let tmp = std::env::temp_dir();
+    remove_dead_ranks_folders(&tmp);
+    let scratch = tmp.join(format!("{SCRATCH}{rank}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     let result = receive_plan(&scratch, &payload).and_then(|plan| {
         silence_stdout();
@@ -99,6 +100,30 @@ pub fn rank_run(
     });
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// The temporary folder of a rank other than 0: `<tmp>/classic-cnn-rank<R>-<pid>`.
+const SCRATCH: &str = "classic-cnn-rank";
+
+/// Remove the temporary folders that killed ranks left in `tmp` (their process is gone).
+fn remove_dead_ranks_folders(tmp: &Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    let proc = Path::new("/proc");
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(SCRATCH)
+            .and_then(|rest| rest.rsplit('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && proc.is_dir()
+            && !proc.join(pid.to_string()).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// The files rank 0 sends: `config.json` and, when resuming, what the resume reads.
