@@ -42,18 +42,19 @@ where
     DT: Dataset<I> + 'static,
     DV: Dataset<I> + 'static,
 {
+    let loader_valid = DataLoaderBuilder::new(batcher.clone())
+        .batch_size(config.batch_size)
+        .num_workers(config.num_workers)
+        .build(valid);
     if config.parallel == crate::distributed::Parallel::Mpi {
-        return crate::distributed::shard::rank_loaders(batcher, config, train, valid, start_epoch);
+        let shard = crate::distributed::shard::rank_loader(batcher, config, train, start_epoch);
+        return (shard, loader_valid);
     }
-    let loader_train = DataLoaderBuilder::new(batcher.clone())
+    let loader_train = DataLoaderBuilder::new(batcher)
         .batch_size(crate::distributed::loader_batch(config))
         .shuffle(config.seed)
         .num_workers(config.num_workers)
         .build(train);
-    let loader_valid = DataLoaderBuilder::new(batcher)
-        .batch_size(config.batch_size)
-        .num_workers(config.num_workers)
-        .build(valid);
     let loader_train: Arc<dyn DataLoader<O>> = if start_epoch > 0 {
         Arc::new(SkipEpochs::new(loader_train, start_epoch))
     } else {

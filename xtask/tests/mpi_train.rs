@@ -11,6 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "../../train/tests/common/runs.rs"]
+mod runs;
+
 use data::idx::encode_idx;
 use train::RunDir;
 use train::distributed::weights::{max_abs_difference, run_weights};
@@ -174,19 +177,7 @@ fn two_ranks_match_one_rank_with_the_combined_batch() {
     assert!(diff < 1e-5, "2 ranks differ from 1 rank by {diff}");
 
     // One complete run folder, written by rank 0 alone.
-    for file in [
-        "config.json",
-        "model.json",
-        "preprocessing.json",
-        "metrics.csv",
-        "curves.png",
-        "confusion.png",
-        "summary.json",
-        "best.bpk",
-        "last.bpk",
-    ] {
-        assert!(two.file(file).is_file(), "missing {file}");
-    }
+    runs::assert_run_files(two.path());
     assert_eq!(two.complete_epochs(), vec![1, 2]);
     let runs: Vec<_> = std::fs::read_dir(&root)
         .expect("root")

@@ -9,13 +9,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use burn::data::dataloader::batcher::Batcher;
-use burn::data::dataloader::{DataLoader, DataLoaderBuilder, DataLoaderIterator, Progress};
+use burn::data::dataloader::{DataLoader, DataLoaderIterator, Progress};
 use burn::data::dataset::transform::PartialDataset;
 use burn::data::dataset::{Dataset, DatasetError};
 use burn::tensor::Device;
 
 use crate::ExperimentConfig;
-use crate::learning::Loaders;
 use crate::split::permutation;
 
 /// The indices rank `rank` of `size` reads in one epoch.
@@ -169,37 +168,24 @@ impl<I, O> DataLoaderIterator<O> for ShardIter<'_, I, O> {
     }
 }
 
-/// The loaders of an MPI rank: its shard of each epoch of `train` (batches of the global batch
-/// divided by the rank count; data are read in the main thread) and the whole `valid` split.
-pub(crate) fn rank_loaders<I, O, Bt, DT, DV>(
-    batcher: Bt,
+/// The training loader of an MPI rank: its shard of each epoch of `train`, in batches of the
+/// global batch divided by the rank count (read in the main thread), from epoch `start_epoch`.
+pub(crate) fn rank_loader<I: Send + Sync + Clone + 'static, O: 'static>(
+    batcher: impl Batcher<I, O> + 'static,
     config: &ExperimentConfig,
-    train: DT,
-    valid: DV,
+    train: impl Dataset<I> + 'static,
     start_epoch: usize,
-) -> Loaders<O>
-where
-    I: Send + Sync + Clone + std::fmt::Debug + 'static,
-    O: Send + Clone + std::fmt::Debug + 'static,
-    Bt: Batcher<I, O> + Clone + 'static,
-    DT: Dataset<I> + 'static,
-    DV: Dataset<I> + 'static,
-{
+) -> Arc<dyn DataLoader<O>> {
     let world = super::collective::world();
-    let loader_train: Arc<dyn DataLoader<O>> = Arc::new(ShardLoader::new(
+    Arc::new(ShardLoader::new(
         Arc::new(train),
-        Arc::new(batcher.clone()),
+        Arc::new(batcher),
         super::loader_batch(config),
         config.seed,
         (world.rank(), world.size()),
         start_epoch,
-        Device::default(),
-    ));
-    let loader_valid = DataLoaderBuilder::new(batcher)
-        .batch_size(config.batch_size)
-        .num_workers(config.num_workers)
-        .build(valid);
-    (loader_train, loader_valid)
+        Device::flex(),
+    ))
 }
 
 #[cfg(test)]

@@ -9,10 +9,10 @@
 
 use std::sync::Arc;
 
-use burn::data::dataloader::Progress;
+use burn::data::dataloader::{DataLoaderIterator, Progress};
 use burn::tensor::Device;
 use burn::train::{
-    EventProcessorTraining, InferenceStep, Learner, LearnerEvent, LearnerModel,
+    EventProcessorTraining, InferenceStep, Interrupter, Learner, LearnerEvent, LearnerModel,
     SupervisedLearningStrategy, SupervisedTraining, SupervisedTrainingEventProcessor, TrainLoader,
     TrainingComponents, TrainingItem, TrainingStrategy, ValidLoader,
 };
@@ -61,16 +61,8 @@ impl<M: LearnerModel> SupervisedLearningStrategy<M> for MpiStrategy {
             }));
             let mut iterator = loader_train.iter();
             let mut iteration = 0;
-            while let Some(item) = iterator.next() {
-                let item = match item {
-                    Ok(item) => item,
-                    Err(err) => {
-                        interrupter.fail(err);
-                        break;
-                    }
-                };
+            while let Some((item, progress)) = next_item(&mut *iterator, &interrupter) {
                 iteration += 1;
-                let progress = iterator.progress();
                 let output = learner.train_step(item);
                 let grads = average(&learner.model(), output.grads, &*world);
                 learner.lr_step();
@@ -123,7 +115,7 @@ fn validate<M: LearnerModel>(
     loader: &ValidLoader<M>,
     epoch: usize,
     processor: &mut SupervisedTrainingEventProcessor<M>,
-    interrupter: &burn::train::Interrupter,
+    interrupter: &Interrupter,
 ) {
     interrupter.fail_on_error(processor.process_valid(LearnerEvent::StartSplit {
         epoch_number: epoch,
@@ -132,16 +124,8 @@ fn validate<M: LearnerModel>(
     let model = learner.model().valid();
     let mut iterator = loader.iter();
     let mut iteration = 0;
-    while let Some(item) = iterator.next() {
-        let item = match item {
-            Ok(item) => item,
-            Err(err) => {
-                interrupter.fail(err);
-                break;
-            }
-        };
+    while let Some((item, progress)) = next_item(&mut *iterator, interrupter) {
         iteration += 1;
-        let progress: Progress = iterator.progress();
         let output = InferenceStep::step(&model, item);
         let item = TrainingItem::new(output, progress, Some(iteration), None);
         interrupter.fail_on_error(processor.process_valid(LearnerEvent::ProcessedItem(item)));
@@ -150,4 +134,19 @@ fn validate<M: LearnerModel>(
         }
     }
     interrupter.fail_on_error(processor.process_valid(LearnerEvent::EndSplit(epoch)));
+}
+
+/// The next item of an epoch and the progress after it; a data error fails the run (and ends
+/// the epoch).
+fn next_item<T>(
+    iterator: &mut dyn DataLoaderIterator<T>,
+    interrupter: &Interrupter,
+) -> Option<(T, Progress)> {
+    match iterator.next()? {
+        Ok(item) => Some((item, iterator.progress())),
+        Err(err) => {
+            interrupter.fail(err);
+            None
+        }
+    }
 }
