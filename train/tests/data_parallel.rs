@@ -123,6 +123,26 @@ fn two_cpu_devices_give_the_weights_of_one_device_with_the_combined_batch() {
 }
 
 #[test]
+fn two_cpu_devices_resume_exactly() {
+    let s = setup("dp-devices-resume");
+    let mut cfg = config(&s.data, 2);
+    cfg.batch_size = 16;
+    cfg.schedule = ScheduleConfig::constant(0.02);
+    let devices = || Parallel::Devices(vec![0, 1]);
+    let whole = train(cfg.clone(), &new_run(&s.root.join("whole")), devices());
+    let mut first = cfg.clone();
+    first.epochs = 1;
+    let part = train(first, &new_run(&s.root.join("part")), devices());
+    let more = Overrides {
+        epochs: Some(2),
+        ..Default::default()
+    };
+    train(cfg, &resume(part.path(), more), devices());
+    let diff = max_abs_difference(&last_weights(&whole), &last_weights(&part));
+    assert!(diff == 0.0, "the resumed two-device run differs by {diff}");
+}
+
+#[test]
 fn an_uneven_split_of_the_batch_is_refused() {
     let s = setup("dp-uneven");
     let plan = plan_run(config(&s.data, 1), &new_run(&s.root.join("run"))).expect("plan");
