@@ -122,24 +122,37 @@ fn two_cpu_devices_give_the_weights_of_one_device_with_the_combined_batch() {
     assert!(diff < 1e-5, "two devices differ from one by {diff}");
 }
 
-#[test]
-fn two_cpu_devices_resume_exactly() {
-    let s = setup("dp-devices-resume");
+/// A two-epoch run laid out as `parallel`, against the same run stopped after epoch 1 and
+/// resumed (batch 16: four steps an epoch): the final weights must be identical.
+fn assert_resume_is_exact(name: &str, parallel: Parallel) {
+    let s = setup(name);
     let mut cfg = config(&s.data, 2);
     cfg.batch_size = 16;
+    // A constant rate: the default cosine spans the run, which `--epochs` lengthens on resume.
     cfg.schedule = ScheduleConfig::constant(0.02);
-    let devices = || Parallel::Devices(vec![0, 1]);
-    let whole = train(cfg.clone(), &new_run(&s.root.join("whole")), devices());
+    let whole = train(
+        cfg.clone(),
+        &new_run(&s.root.join("whole")),
+        parallel.clone(),
+    );
     let mut first = cfg.clone();
     first.epochs = 1;
-    let part = train(first, &new_run(&s.root.join("part")), devices());
+    let part = train(first, &new_run(&s.root.join("part")), parallel.clone());
     let more = Overrides {
         epochs: Some(2),
         ..Default::default()
     };
-    train(cfg, &resume(part.path(), more), devices());
+    train(cfg, &resume(part.path(), more), parallel.clone());
     let diff = max_abs_difference(&last_weights(&whole), &last_weights(&part));
-    assert!(diff == 0.0, "the resumed two-device run differs by {diff}");
+    assert!(
+        diff == 0.0,
+        "the resumed {parallel:?} run differs by {diff}"
+    );
+}
+
+#[test]
+fn two_cpu_devices_resume_exactly() {
+    assert_resume_is_exact("dp-devices-resume", Parallel::Devices(vec![0, 1]));
 }
 
 #[test]
@@ -158,20 +171,5 @@ fn an_uneven_split_of_the_batch_is_refused() {
 
 #[test]
 fn the_rank_loop_alone_writes_a_run_and_resumes_exactly() {
-    let s = setup("dp-rank");
-    let mut cfg = config(&s.data, 2);
-    cfg.batch_size = 16;
-    // A constant rate: the default cosine spans the run, which `--epochs` lengthens on resume.
-    cfg.schedule = ScheduleConfig::constant(0.02);
-    let whole = train(cfg.clone(), &new_run(&s.root.join("whole")), Parallel::Mpi);
-    let mut first = cfg.clone();
-    first.epochs = 1;
-    let part = train(first, &new_run(&s.root.join("part")), Parallel::Mpi);
-    let more = Overrides {
-        epochs: Some(2),
-        ..Default::default()
-    };
-    train(cfg, &resume(part.path(), more), Parallel::Mpi);
-    let diff = max_abs_difference(&last_weights(&whole), &last_weights(&part));
-    assert!(diff == 0.0, "the resumed run differs by {diff}");
+    assert_resume_is_exact("dp-rank", Parallel::Mpi);
 }
