@@ -20,6 +20,9 @@ pub struct Classifier {
     regularization: Regularization,
     #[module(skip)]
     aux_weight: f64,
+    /// Factor of the optimised loss (`1/N` on N devices, whose gradients Burn sums).
+    #[module(skip)]
+    loss_scale: f64,
 }
 
 impl Classifier {
@@ -29,7 +32,14 @@ impl Classifier {
             network,
             regularization,
             aux_weight,
+            loss_scale: 1.0,
         }
+    }
+
+    /// Scale the optimised loss by `scale` (data-parallel replicas; see `crate::distributed`).
+    pub fn with_loss_scale(mut self, scale: f64) -> Self {
+        self.loss_scale = scale;
+        self
     }
 
     /// Cross-entropy of logits against class ids, averaged over the batch.

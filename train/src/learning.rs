@@ -42,15 +42,19 @@ where
     DT: Dataset<I> + 'static,
     DV: Dataset<I> + 'static,
 {
-    let loader_train = DataLoaderBuilder::new(batcher.clone())
-        .batch_size(config.batch_size)
-        .shuffle(config.seed)
-        .num_workers(config.num_workers)
-        .build(train);
-    let loader_valid = DataLoaderBuilder::new(batcher)
+    let loader_valid = DataLoaderBuilder::new(batcher.clone())
         .batch_size(config.batch_size)
         .num_workers(config.num_workers)
         .build(valid);
+    if config.parallel == crate::distributed::Parallel::Mpi {
+        let shard = crate::distributed::shard::rank_loader(batcher, config, train, start_epoch);
+        return (shard, loader_valid);
+    }
+    let loader_train = DataLoaderBuilder::new(batcher)
+        .batch_size(crate::distributed::loader_batch(config))
+        .shuffle(config.seed)
+        .num_workers(config.num_workers)
+        .build(train);
     let loader_train: Arc<dyn DataLoader<O>> = if start_epoch > 0 {
         Arc::new(SkipEpochs::new(loader_train, start_epoch))
     } else {
@@ -74,7 +78,9 @@ pub(crate) fn configure_training<M: LearnerModel>(
     start_epoch: usize,
 ) -> SupervisedTraining<M> {
     crate::interrupt::stop_on_ctrl_c(training.interrupter(), dir.path());
-    let interactive = std::io::stdout().is_terminal();
+    // mpirun hands its ranks a pseudo-terminal, where Burn's TUI cannot start: plain lines there.
+    let interactive =
+        std::io::stdout().is_terminal() && !crate::distributed::collective::in_mpi_job();
     let recorder = EpochRecorder::new(
         state.clone(),
         dir.metrics_file(),
@@ -119,6 +125,8 @@ macro_rules! train_step {
 
             fn step(&self, batch: $batch) -> burn::train::TrainOutput<$output> {
                 let (output, total) = self.losses(batch);
+                // `loss_scale`: 1, or 1/N on N devices, whose gradients Burn sums.
+                let total = total.mul_scalar(self.loss_scale);
                 burn::train::TrainOutput::new(self, total.backward(), output)
             }
         }

@@ -16,6 +16,7 @@ pub mod confusion;
 pub mod confusion_plot;
 pub mod curves;
 pub mod disk_space;
+pub mod distributed;
 pub mod error;
 pub mod evaluate;
 pub mod experiment;

@@ -143,7 +143,7 @@ impl RunStart {
         model: M,
         train_len: usize,
     ) -> Result<Learner<M>, TrainError> {
-        let iterations = train_len.div_ceil(self.config.batch_size) as u64;
+        let iterations = crate::distributed::steps_per_epoch(train_len, &self.config) as u64;
         let schedule = self.config.resolved_schedule(iterations);
         let scheduler = Scheduler::new(schedule, iterations)?;
         Ok(Learner::new(
@@ -181,6 +181,7 @@ impl RunStart {
                 StoppingCondition::NoImprovementSince { n_epochs },
             )
         });
+        let training = crate::distributed::attach(training, &self.config)?;
         let training = configure_training(
             training,
             &self.dir,

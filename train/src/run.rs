@@ -42,7 +42,8 @@ pub(crate) fn classify(plan: RunPlan) -> Result<RunSummary, TrainError> {
     let network = crate::init_from::prepare_network(network, &p.network, config, run.start_epoch)?;
     let parameters = model::params::trainable_params(&network);
     let aux_weight = config.aux_weight.unwrap_or(0.3);
-    let classifier = Classifier::new(network, config.regularization, aux_weight);
+    let classifier = Classifier::new(network, config.regularization, aux_weight)
+        .with_loss_scale(crate::distributed::loss_scale(config));
     let learner = run.learner(classifier, sizes[0])?;
 
     let batcher = ClassificationBatcher::new(p.preprocessing.clone());

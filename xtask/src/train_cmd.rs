@@ -2,12 +2,14 @@
 //! CPU (fetching MNIST first if needed); `--task segment` trains a segmentation net (default U-Net on
 //! the derived digits-seg set); a JSON experiment file and flags change anything. The flags are
 //! `train::Overrides`, merged with the file by `ExperimentConfig::apply` (and, for `--resume`,
-//! checked against the saved run by `ExperimentConfig::resumed`).
+//! checked against the saved run by `ExperimentConfig::resumed`). `--devices` and `--distributed`
+//! spread the run over devices or MPI ranks (`train::distributed`).
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use model::backend::BackendKind;
+use train::distributed::{Parallel, train_distributed};
 use train::run_dir::plan_run;
 use train::{ExperimentConfig, Overrides, RunOptions};
 
@@ -27,6 +29,8 @@ pub struct TrainArgs {
     resume: bool,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    parallel: train::distributed::ParallelArgs,
 }
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
@@ -46,11 +50,25 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         resume: args.resume,
         overrides: args.overrides,
     };
-    let plan = plan_run(config, &opts)?;
-    if plan.config.backend == BackendKind::Wgpu && !cfg!(feature = "wgpu") {
-        return crate::wgpu_rebuild::rerun_with_wgpu();
+    let parallel = args.parallel.parallel()?;
+    let mpi = parallel == Parallel::Mpi;
+    let wgpu = (if mpi {
+        config.backend
+    } else {
+        plan_run(config.clone(), &opts)?.config.backend
+    }) == BackendKind::Wgpu;
+    let missing: Vec<&str> = [
+        (wgpu, cfg!(feature = "wgpu"), "wgpu"),
+        (mpi, cfg!(feature = "mpi"), "mpi"),
+    ]
+    .into_iter()
+    .filter(|(wanted, built, _)| *wanted && !*built)
+    .map(|(_, _, name)| name)
+    .collect();
+    if !missing.is_empty() {
+        return crate::wgpu_rebuild::rerun_with_features(&missing);
     }
-    let summary = train::run_plan(plan).context("training failed")?;
+    let summary = train_distributed(config, &opts, parallel).context("training failed")?;
     println!("\ndone: {}", summary.headline());
     println!("run folder: {}", summary.run_dir);
     Ok(())

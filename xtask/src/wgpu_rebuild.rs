@@ -1,14 +1,27 @@
-//! `--backend wgpu` from a build without the `wgpu` feature: rebuild and rerun this same command
-//! with the feature on (`cargo run --release -p xtask --features wgpu -- …`), instead of making every
-//! build and test compile the GPU stack.
+//! `--backend wgpu` or `--distributed mpi` from a build without the `wgpu` or `mpi` feature:
+//! rebuild and rerun this same command with the features on (`cargo run --release -p xtask
+//! --features wgpu,mpi -- …`), instead of making every build and test compile the GPU stack or
+//! need MPI.
 
 use std::process::Command;
 
-pub fn rerun_with_wgpu() -> anyhow::Result<()> {
+/// Rerun this command from a build of xtask with `features` (and those this build has) on.
+pub fn rerun_with_features(features: &[&str]) -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut all: Vec<&str> = features.to_vec();
+    for (on, name) in [
+        (cfg!(feature = "wgpu"), "wgpu"),
+        (cfg!(feature = "mpi"), "mpi"),
+    ] {
+        if on && !all.contains(&name) {
+            all.push(name);
+        }
+    }
+    let list = all.join(",");
     eprintln!(
-        "the wgpu backend is not compiled into this build: rebuilding xtask with `--features wgpu` (the first time takes a while)"
+        "{} not compiled into this build: rebuilding xtask with `--features {list}` (the first time takes a while)",
+        features.join(" and ")
     );
     let status = Command::new(cargo)
         .args([
@@ -18,13 +31,13 @@ pub fn rerun_with_wgpu() -> anyhow::Result<()> {
             "-p",
             "xtask",
             "--features",
-            "wgpu",
+            &list,
             "--",
         ])
         .args(&args)
         .status()?;
     if !status.success() {
-        anyhow::bail!("the wgpu build of xtask exited with {status}");
+        anyhow::bail!("the `{list}` build of xtask exited with {status}");
     }
     Ok(())
 }

@@ -95,6 +95,10 @@ pub struct ExperimentConfig {
     /// or check, each named before the run starts, instead of stopping (`--skip-bad`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub skip_bad: bool,
+    /// How the run is spread over devices or MPI ranks (`--devices`, `--distributed`); never
+    /// saved, so a run may continue on another layout.
+    #[serde(skip)]
+    pub parallel: crate::distributed::Parallel,
 }
 
 impl Default for ExperimentConfig {
@@ -131,6 +135,7 @@ impl Default for ExperimentConfig {
             num_classes: None,
             freeze_backbone: false,
             skip_bad: false,
+            parallel: crate::distributed::Parallel::Single,
         }
     }
 }

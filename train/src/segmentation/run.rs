@@ -40,7 +40,8 @@ pub(crate) fn segment(plan: RunPlan) -> Result<RunSummary, TrainError> {
 
     let network = p.network.init(&run.device)?;
     let parameters = model::params::trainable_params(&network);
-    let segmenter = Segmenter::new(network, config.regularization, class_weights.clone());
+    let segmenter = Segmenter::new(network, config.regularization, class_weights.clone())
+        .with_loss_scale(crate::distributed::loss_scale(config));
     let learner = run.learner(segmenter, sizes[0])?;
 
     let batcher = SegmentationBatcher::new(p.preprocessing.clone());

@@ -27,6 +27,9 @@ pub struct Segmenter {
     regularization: Regularization,
     #[module(skip)]
     class_weights: Option<Vec<f32>>,
+    /// Factor of the optimised loss (`1/N` on N devices, whose gradients Burn sums).
+    #[module(skip)]
+    loss_scale: f64,
 }
 
 /// What a step hands to the metrics.
@@ -50,7 +53,14 @@ impl Segmenter {
             network,
             regularization,
             class_weights,
+            loss_scale: 1.0,
         }
+    }
+
+    /// Scale the optimised loss by `scale` (data-parallel replicas; see `crate::distributed`).
+    pub fn with_loss_scale(mut self, scale: f64) -> Self {
+        self.loss_scale = scale;
+        self
     }
 
     /// The class weights the loss uses (`None`: all 1).
