@@ -12,7 +12,6 @@ use crate::error::ModelError;
 use crate::interop::module_path::for_each_float;
 use crate::network::NetworkConfig;
 use crate::params::trainable_params;
-use crate::segmentation::SegNetworkConfig;
 use crate::trace::{LayerRow, Trace};
 
 /// A whole-model summary.
@@ -52,25 +51,14 @@ pub fn summarize(
     device: &Device,
 ) -> Result<Summary, ModelError> {
     let network = config.init(device)?.valid();
-    Ok(trace_one(&network, input, device, |n, x, tr| {
+    Ok(summarize_module(&network, input, device, |n, x, tr| {
         n.forward_traced(x, tr).dims().to_vec()
     }))
 }
 
-/// Summarise a segmentation network the same way (output `[1, classes, H, W]`).
-pub fn summarize_segmentation(
-    config: &SegNetworkConfig,
-    input: [usize; 3],
-    device: &Device,
-) -> Result<Summary, ModelError> {
-    let network = config.init(device)?.valid();
-    Ok(trace_one(&network, input, device, |n, x, tr| {
-        n.forward_traced(x, tr).dims().to_vec()
-    }))
-}
-
-/// Trace `forward` (returning the output shape) on zeros of one `input`-shaped image.
-fn trace_one<M: Module>(
+/// Summarise any network: trace `forward` (returning the output shape) on zeros of one
+/// `input`-shaped image (a segmentation network: output `[1, classes, H, W]`).
+pub fn summarize_module<M: Module>(
     network: &M,
     input: [usize; 3],
     device: &Device,

@@ -2,13 +2,13 @@
 //! of one device with the combined batch; the MPI training loop, run as a single rank (no MPI
 //! needed), writes a complete run folder and resumes exactly; an uneven split is refused.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[path = "common/runs.rs"]
 mod runs;
 
 use data::idx::encode_idx;
-use runs::{assert_run_files, fresh_dir, new_run, one_at_a_time, resume};
+use runs::{Scratch, assert_run_files, new_run, resume};
 use train::distributed::weights::{max_abs_difference, run_weights};
 use train::distributed::{Parallel, run_planned};
 use train::experiment::{AugmentChoice, AugmentPreset};
@@ -56,27 +56,8 @@ fn config(data: &Path, epochs: usize) -> ExperimentConfig {
     }
 }
 
-struct Setup {
-    _guard: std::sync::MutexGuard<'static, ()>,
-    root: PathBuf,
-    data: PathBuf,
-}
-
-fn setup(name: &str) -> Setup {
-    let guard = one_at_a_time();
-    let root = fresh_dir(name);
-    write_idx(&root.join("data"));
-    Setup {
-        _guard: guard,
-        data: root.join("data"),
-        root,
-    }
-}
-
-impl Drop for Setup {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
+fn setup(name: &str) -> Scratch {
+    Scratch::new(name, write_idx)
 }
 
 fn train(config: ExperimentConfig, opts: &RunOptions, parallel: Parallel) -> RunDir {

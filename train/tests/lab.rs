@@ -49,7 +49,38 @@ fn assert_files(report: &Report, dir: &Path) {
         assert_eq!(&bytes[1..4], b"PNG", "{}", p.file);
     }
     assert!(!report.conclusions.is_empty());
-    assert!(dir.join("variants").is_dir());
+    assert_variant_folders(dir);
+}
+
+/// Every variant's folder is a complete run folder: all its files, a summary that agrees with
+/// the last line of its metrics, a report with its curves embedded.
+fn assert_variant_folders(dir: &Path) {
+    let variants: Vec<PathBuf> = std::fs::read_dir(dir.join("variants"))
+        .expect("variants/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert!(!variants.is_empty(), "{}: no variant folder", dir.display());
+    for v in &variants {
+        for file in train::lab::variants::FILES {
+            assert!(v.join(file).is_file(), "{}: missing {file}", v.display());
+        }
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(v.join("summary.json")).unwrap())
+                .unwrap();
+        let metrics = std::fs::read_to_string(v.join("metrics.csv")).unwrap();
+        let rows = metrics.lines().count() - 1;
+        assert_eq!(summary["epochs"].as_u64(), Some(rows as u64), "{}", v.display());
+        if let Some(last) = metrics.lines().nth(rows).filter(|_| rows > 0) {
+            let test_acc: f64 = last.split(',').nth(5).unwrap().parse().unwrap();
+            assert_eq!(summary["test_accuracy"].as_f64(), Some(test_acc));
+        }
+        let config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(v.join("config.json")).unwrap())
+                .unwrap();
+        assert_eq!(config["seed"].as_u64(), Some(42));
+        let page = std::fs::read_to_string(v.join("report.html")).unwrap();
+        assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 1);
+    }
 }
 
 #[test]
@@ -87,10 +118,24 @@ fn learning_rates_stuck_converging_and_diverging() {
 
 #[test]
 fn l1_zeroes_more_weights_than_l2() {
-    let (r, _) = run("regularization");
+    let (r, dir) = run("regularization");
     assert!(r.get("L1/zero_frac") > 3.0 * r.get("L2/zero_frac"));
     assert!(r.get("L1+L2/zero_frac") > 3.0 * r.get("L2/zero_frac"));
     assert!(r.get("L2/mean_abs") < r.get("none/mean_abs"));
+    // The L1 variant's saved weights are the trained ones: loaded into a fresh network of the
+    // same shape they give the test accuracy its summary states, and they are mostly zero.
+    let data = train::lab::data::load("mnist", &data::default_cache_dir(), 1000, 1000, 42).unwrap();
+    let spec = train::lab::mlp::MlpSpec::new(data.train.dim, 256, 1, data.classes);
+    let device = burn::tensor::Device::flex().autodiff();
+    let fresh = spec.init(&device);
+    let l1 = dir.join("variants").join("L1");
+    let model = train::load::load_weights(fresh, &l1.join("model.bpk")).unwrap();
+    let (_, acc) = train::lab::fit::evaluate(&model, &spec, &data.test, usize::MAX);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(l1.join("summary.json")).unwrap()).unwrap();
+    let stated = summary["test_accuracy"].as_f64().unwrap();
+    assert!((acc - stated).abs() < 1e-9, "reloaded {acc} vs stated {stated}");
+    assert!(acc > 0.8, "the reloaded L1 network is trained: {acc}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 mod runs;
 
 use image::{GrayImage, Luma};
-use runs::{fresh_dir, new_run as opts, one_at_a_time, resume};
+use runs::{Scratch, new_run as opts, resume};
 use train::metrics_csv::MetricsTable;
 use train::schedule::ScheduleConfig;
 use train::{ExperimentConfig, Overrides, RunDir, run_experiment};
@@ -29,30 +29,8 @@ fn two_class_folder(root: &Path) {
     }
 }
 
-/// A fresh folder with the two-class data in `data/`; the run goes to `run/`.
-struct Setup {
-    _guard: std::sync::MutexGuard<'static, ()>,
-    root: std::path::PathBuf,
-    data: std::path::PathBuf,
-    run: std::path::PathBuf,
-}
-
-fn setup(name: &str) -> Setup {
-    let guard = one_at_a_time();
-    let root = fresh_dir(name);
-    two_class_folder(&root.join("data"));
-    Setup {
-        _guard: guard,
-        data: root.join("data"),
-        run: root.join("run"),
-        root,
-    }
-}
-
-impl Drop for Setup {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
+fn setup(name: &str) -> Scratch {
+    Scratch::new(name, two_class_folder)
 }
 
 fn config(data: &Path, epochs: usize) -> ExperimentConfig {
@@ -73,7 +51,7 @@ fn config(data: &Path, epochs: usize) -> ExperimentConfig {
 fn two_classes_train_with_top_k_of_two() {
     // Before: Burn's top-5 metric panicked ("requires k (5) to be no greater than the number of
     // classes") on any folder with fewer than five classes.
-    let Setup { data, run, .. } = &setup("two");
+    let Scratch { data, run, .. } = &setup("two");
     let summary = run_experiment(config(data, 1), &opts(run)).expect("run");
     let scores = summary.classification().expect("classification");
     assert_eq!(scores.top_k, 2);
@@ -85,7 +63,7 @@ fn two_classes_train_with_top_k_of_two() {
 
 #[test]
 fn early_stop_ends_the_run_when_validation_stalls() {
-    let Setup { data, run, .. } = &setup("early");
+    let Scratch { data, run, .. } = &setup("early");
     let mut c = config(data, 6);
     // A learning rate too small to move any weight: validation accuracy cannot improve.
     c.schedule = ScheduleConfig::constant(1e-30);
@@ -103,7 +81,7 @@ fn early_stop_ends_the_run_when_validation_stalls() {
 
 #[test]
 fn a_run_folder_in_the_old_format_resumes_and_opens() {
-    let Setup { data, run, .. } = &setup("old");
+    let Scratch { data, run, .. } = &setup("old");
     let mut c = config(data, 1);
     c.schedule = ScheduleConfig::cosine_over_run(0.01);
     run_experiment(c.clone(), &opts(run)).expect("first epoch");

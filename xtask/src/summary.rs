@@ -1,6 +1,7 @@
 //! `cargo xtask summary <model>`: per-layer output shapes, parameters and multiply-adds.
 
 use anyhow::{Context, bail};
+use burn::module::Module;
 use model::backend::BackendKind;
 use model::registry::{self, ModelArgs, Registered};
 use model::summary::summarize;
@@ -79,7 +80,10 @@ pub fn run(args: SummaryArgs) -> anyhow::Result<()> {
 fn run_segmentation(args: &SummaryArgs, input: [usize; 3], classes: usize) -> anyhow::Result<()> {
     let config = model::segmentation::segmentation_config(&args.model, classes, input[0])?;
     let device = args.backend.parse::<BackendKind>()?.device()?;
-    let summary = model::summary::summarize_segmentation(&config, input, &device)?;
+    let network = config.init(&device)?.valid();
+    let summary = model::summary::summarize_module(&network, input, &device, |n, x, tr| {
+        n.forward_traced(x, tr).dims().to_vec()
+    });
     if args.json {
         return print_json(&summary, &args.model, &config);
     }

@@ -13,8 +13,8 @@ use std::process::Command;
 
 #[path = "../../train/tests/common/runs.rs"]
 mod runs;
+mod harness;
 
-use data::idx::encode_idx;
 use train::RunDir;
 use train::distributed::weights::{max_abs_difference, run_weights};
 
@@ -69,16 +69,7 @@ fn write_data(dir: &Path) {
                 }
             }
         }
-        std::fs::write(
-            dir.join(format!("{split}-images-idx3-ubyte")),
-            encode_idx(&[n, 28, 28], &images),
-        )
-        .expect("images");
-        std::fs::write(
-            dir.join(format!("{split}-labels-idx1-ubyte")),
-            encode_idx(&[n], &labels),
-        )
-        .expect("labels");
+        harness::write_idx_split(dir, split, &images, &labels);
     }
 }
 

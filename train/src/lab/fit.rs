@@ -22,7 +22,7 @@ use crate::schedule::{ScheduleConfig, lr_at_iteration};
 pub const DIVERGED_LOSS: f64 = 50.0;
 
 /// The budget and the update rule of one variant.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct FitConfig {
     /// Passes over the training subset.
     pub epochs: usize,

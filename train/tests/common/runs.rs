@@ -20,6 +20,39 @@ pub fn fresh_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A test's scratch folder, held for the test's length with the one-run-at-a-time lock: `data/`
+/// (written by the test's generator), `run/` for the run; removed when dropped.
+pub struct Scratch {
+    _guard: std::sync::MutexGuard<'static, ()>,
+    /// The scratch folder.
+    pub root: PathBuf,
+    /// `root/data`, written by `make_data`.
+    pub data: PathBuf,
+    /// `root/run`, absent.
+    pub run: PathBuf,
+}
+
+impl Scratch {
+    /// Takes the lock, empties the folder named after `name` and writes its `data/` with `make_data`.
+    pub fn new(name: &str, make_data: impl FnOnce(&Path)) -> Self {
+        let guard = one_at_a_time();
+        let root = fresh_dir(name);
+        make_data(&root.join("data"));
+        Scratch {
+            _guard: guard,
+            data: root.join("data"),
+            run: root.join("run"),
+            root,
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
 /// A new run in `dir`.
 pub fn new_run(dir: &Path) -> RunOptions {
     RunOptions {

@@ -23,17 +23,19 @@ pub fn write_idx(dir: &Path) {
             pixels.extend((0..784u32).map(|p| (base + (p * 7 + i as u32 * 13) % 60) as u8));
             labels.push(class);
         }
-        std::fs::write(
-            dir.join(format!("{split}-images-idx3-ubyte")),
-            encode_idx(&[n, 28, 28], &pixels),
-        )
-        .expect("images");
-        std::fs::write(
-            dir.join(format!("{split}-labels-idx1-ubyte")),
-            encode_idx(&[n], &labels),
-        )
-        .expect("labels");
+        write_idx_split(dir, split, &pixels, &labels);
     }
+}
+
+/// `dir/{split}-images-idx3-ubyte` and `dir/{split}-labels-idx1-ubyte`: `labels.len()` 28×28
+/// images (`pixels`, image after image) and their labels.
+pub fn write_idx_split(dir: &Path, split: &str, pixels: &[u8], labels: &[u8]) {
+    let n = labels.len();
+    let write = |kind: &str, bytes: Vec<u8>| {
+        std::fs::write(dir.join(format!("{split}-{kind}-ubyte")), bytes).expect("idx file");
+    };
+    write("images-idx3", encode_idx(&[n, 28, 28], pixels));
+    write("labels-idx1", encode_idx(&[n], labels));
 }
 
 /// `root/experiment.json`: `model` on the IDX set in `root/data`, seed 5, one loader thread.

@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx) -> Result<Report, LabError> {
             &cfg,
             &ctx.device,
         )?;
-        write_variant(ctx, name, &f)?;
+        write_variant(ctx, name, Some(&cfg), &f)?;
         let (train, test) = f.final_accs();
         report
             .row(name)

@@ -91,13 +91,13 @@ pub fn fit_variant(
     cfg: &FitConfig,
 ) -> Result<Fitted, LabError> {
     let fitted = fit(spec, data, cfg, &ctx.device)?;
-    write_variant(ctx, variant, &fitted)?;
+    write_variant(ctx, variant, Some(cfg), &fitted)?;
     Ok(fitted)
 }
 
 /// Seeds the device with the run's seed, builds a network with `build`, trains it with
 /// `forward` on `data` under `cfg` and writes `variants/<variant>/`.
-pub fn fit_net<M: Module>(
+pub fn fit_net<M: Module + std::fmt::Display>(
     ctx: &Ctx,
     variant: &str,
     build: impl FnOnce(&Device) -> Result<M, LabError>,
@@ -108,7 +108,7 @@ pub fn fit_net<M: Module>(
     ctx.device.seed(ctx.opts.seed);
     let net = build(&ctx.device)?;
     let fitted = fit_with(net, forward, data, cfg, &ctx.device)?;
-    write_variant(ctx, variant, &fitted)?;
+    write_variant(ctx, variant, Some(cfg), &fitted)?;
     Ok(fitted)
 }
 
