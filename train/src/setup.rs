@@ -75,12 +75,20 @@ pub(crate) fn saved_or(
 
 /// Load the data of `config` (fetching it if needed).
 pub fn load_data(config: &ExperimentConfig) -> Result<ClassificationData, TrainError> {
+    with_loader(config, |loader| loader.classification(&config.dataset))
+}
+
+/// `load` run with the data loader of `config`: its cache folder and its `--skip-bad`.
+pub(crate) fn with_loader<T>(
+    config: &ExperimentConfig,
+    load: impl FnOnce(&Loader) -> Result<T, data::DataError>,
+) -> Result<T, TrainError> {
     let cache = config.data_cache();
     let loader = Loader {
         cache: &cache,
         skip_bad: config.skip_bad,
     };
-    Ok(loader.classification(&config.dataset)?)
+    Ok(load(&loader)?)
 }
 
 /// The network config for `config` on data with `classes` classes of native shape `native`.

@@ -69,14 +69,18 @@ fn assert_variant_folders(dir: &Path) {
                 .unwrap();
         let metrics = std::fs::read_to_string(v.join("metrics.csv")).unwrap();
         let rows = metrics.lines().count() - 1;
-        assert_eq!(summary["epochs"].as_u64(), Some(rows as u64), "{}", v.display());
+        assert_eq!(
+            summary["epochs"].as_u64(),
+            Some(rows as u64),
+            "{}",
+            v.display()
+        );
         if let Some(last) = metrics.lines().nth(rows).filter(|_| rows > 0) {
             let test_acc: f64 = last.split(',').nth(5).unwrap().parse().unwrap();
             assert_eq!(summary["test_accuracy"].as_f64(), Some(test_acc));
         }
         let config: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(v.join("config.json")).unwrap())
-                .unwrap();
+            serde_json::from_str(&std::fs::read_to_string(v.join("config.json")).unwrap()).unwrap();
         assert_eq!(config["seed"].as_u64(), Some(42));
         let page = std::fs::read_to_string(v.join("report.html")).unwrap();
         assert_eq!(page.matches("src=\"data:image/png;base64,").count(), 1);
@@ -134,7 +138,10 @@ fn l1_zeroes_more_weights_than_l2() {
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(l1.join("summary.json")).unwrap()).unwrap();
     let stated = summary["test_accuracy"].as_f64().unwrap();
-    assert!((acc - stated).abs() < 1e-9, "reloaded {acc} vs stated {stated}");
+    assert!(
+        (acc - stated).abs() < 1e-9,
+        "reloaded {acc} vs stated {stated}"
+    );
     assert!(acc > 0.8, "the reloaded L1 network is trained: {acc}");
 }
 

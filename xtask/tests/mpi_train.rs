@@ -11,9 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod harness;
 #[path = "../../train/tests/common/runs.rs"]
 mod runs;
-mod harness;
 
 use train::RunDir;
 use train::distributed::weights::{max_abs_difference, run_weights};

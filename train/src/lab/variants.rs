@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::error::LabError;
-use super::fit::{FitConfig, Fitted};
+use super::fit::{EpochPoint, FitConfig, Fitted};
 use super::html;
 use super::plots::{Chart, Series, charts};
 
@@ -168,33 +168,25 @@ fn metrics_csv<M>(fitted: &Fitted<M>) -> String {
 }
 
 fn draw_curves<M>(path: &Path, fitted: &Fitted<M>) -> Result<(), LabError> {
-    let series = |name: &str, value: fn(&super::fit::EpochPoint) -> f64| {
-        Series::new(
-            name,
-            fitted
-                .epochs
-                .iter()
-                .map(|p| (p.epoch as f64, value(p)))
-                .collect(),
+    type Value = fn(&EpochPoint) -> f64;
+    let chart = |title: &str, y_label: &str, train: Value, test: Value| {
+        let series = |name: &str, value: Value| {
+            let points = fitted.epochs.iter().map(|p| (p.epoch as f64, value(p)));
+            Series::new(name, points.collect())
+        };
+        Chart::new(
+            title,
+            "epoch",
+            y_label,
+            vec![series("train", train), series("test", test)],
         )
     };
-    let loss = Chart::new(
+    let loss = chart(
         "Loss",
-        "epoch",
         "cross-entropy",
-        vec![
-            series("train", |p| p.train_eval_loss),
-            series("test", |p| p.test_loss),
-        ],
+        |p| p.train_eval_loss,
+        |p| p.test_loss,
     );
-    let acc = Chart::new(
-        "Accuracy",
-        "epoch",
-        "accuracy",
-        vec![
-            series("train", |p| p.train_acc),
-            series("test", |p| p.test_acc),
-        ],
-    );
+    let acc = chart("Accuracy", "accuracy", |p| p.train_acc, |p| p.test_acc);
     charts(path, &[loss, acc], 2)
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use burn::data::dataset::{Dataset, DatasetError};
-use data::{ImageItem, InputSpec, Loader, Normalize, Preprocessing, SegItem, SegmentationData};
+use data::{ImageItem, InputSpec, Normalize, Preprocessing, SegItem, SegmentationData};
 use model::segmentation::{SegNetworkConfig, segmentation_config};
 
 use crate::error::TrainError;
@@ -23,12 +23,7 @@ pub type PreparedSeg = Prepared<SegNetworkConfig, SegItem>;
 
 /// Load the data of `config` (fetching or generating it if needed).
 pub fn load_seg_data(config: &ExperimentConfig) -> Result<SegmentationData, TrainError> {
-    let cache = config.data_cache();
-    let loader = Loader {
-        cache: &cache,
-        skip_bad: config.skip_bad,
-    };
-    Ok(loader.segmentation(&config.dataset)?)
+    crate::setup::with_loader(config, |loader| loader.segmentation(&config.dataset))
 }
 
 /// The network of `config` for `classes` classes and `channels` input channels at `input_size`:
