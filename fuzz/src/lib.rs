@@ -13,6 +13,9 @@ pub mod error;
 #[path = "../../data/src/idx.rs"]
 #[allow(dead_code)]
 pub mod idx;
+#[path = "../../data/src/names.rs"]
+#[allow(dead_code)]
+pub mod names;
 
 /// What `cifar.rs` needs of `data::memory`: the one check its batches meet.
 pub mod memory {
