@@ -140,7 +140,13 @@ fn report<R: Report>(mut results: Vec<R>, missing: Vec<(PathBuf, String)>, forma
     let mut ok = true;
     for r in &results {
         if let Some(error) = r.error() {
-            eprintln!("error: {}: {error}", r.path().display());
+            // Data errors already begin with the file's path: name it once.
+            let path = r.path().display().to_string();
+            if error.starts_with(&path) {
+                eprintln!("error: {error}");
+            } else {
+                eprintln!("error: {path}: {error}");
+            }
             ok = false;
         }
     }

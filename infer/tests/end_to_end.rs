@@ -268,7 +268,13 @@ fn the_binary_exits_non_zero_when_a_file_fails_and_prints_the_others() {
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(list.as_array().map(Vec::len), Some(2));
     assert_eq!(list[0]["top"].as_array().map(Vec::len), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("garbage.jpg"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("garbage.jpg"))
+        .expect("the bad file named on stderr");
+    // Named once, not "error: F: F: …".
+    assert_eq!(line.matches("garbage.jpg").count(), 1, "{line}");
 
     let out = Command::new(env!("CARGO_BIN_EXE_infer"))
         .args(["--run", "/nonexistent/run", "x.png"])
